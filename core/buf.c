@@ -1,0 +1,73 @@
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sluice/sluice.h"
+
+int slc_buf_reserve(slc_buf *b, size_t extra) {
+    if (extra > (size_t)-1 / 2 - b->len)
+        return SL_ENOMEM;
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p)
+        return SL_ENOMEM;
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+int slc_buf_append(slc_buf *b, const void *data, size_t len) {
+    if (slc_buf_reserve(b, len) != 0)
+        return SL_ENOMEM;
+    if (len)
+        memcpy(b->p + b->len, data, len);
+    b->len += len;
+    b->p[b->len] = '\0';
+    return 0;
+}
+
+int slc_buf_puts(slc_buf *b, const char *s) {
+    return slc_buf_append(b, s, strlen(s));
+}
+
+int slc_buf_printf(slc_buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return SL_EINVAL;
+    if ((size_t)n < sizeof small)
+        return slc_buf_append(b, small, (size_t)n);
+    if (slc_buf_reserve(b, (size_t)n) != 0)
+        return SL_ENOMEM;
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+int slc_buf_put_size(slc_buf *b, size_t v) {
+    char tmp[24];
+    size_t i = sizeof tmp;
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return slc_buf_append(b, tmp + i, sizeof tmp - i);
+}
+
+void slc_buf_free(slc_buf *b) {
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}

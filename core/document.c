@@ -1,0 +1,932 @@
+#include "document.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc_api.h"
+#include "json.h"
+#include "tokenizer.h"
+#include "utf8.h"
+
+/* Labels are interned per document so that spans can point at them; past this many distinct
+ * labels the lookup stops searching and just copies (bounded cost for odd plugins). */
+#define MAX_INTERNED_LABELS 256
+/* Code point offsets are counted from checkpoints this many bytes apart. */
+#define CP_STRIDE 4096
+
+/* A metadata field: raw key and raw JSON value as byte ranges of doc->arena. */
+typedef struct field {
+    size_t key_off, key_len; /* raw (escaped) key, without quotes */
+    char *key;               /* decoded key, NUL-terminated */
+    size_t val_off, val_len; /* raw JSON value */
+    slc_json_type type;
+    int removed;
+    char *decoded; /* cache of the decoded string value */
+    size_t decoded_len;
+} field;
+
+typedef struct attr {
+    char *key;
+    char *json; /* raw JSON value, or NULL for a range */
+    char *decoded;
+    size_t start, end; /* range attributes */
+    long next;         /* next attribute of the same span, or -1 */
+} attr;
+
+struct sl_layer {
+    sl_doc *doc;
+    char *name;
+    unsigned flags;
+    sl_span *spans;
+    size_t n, cap;
+    long *head; /* first attribute of each span, allocated with the first attribute */
+    size_t headcap;
+    attr *attrs;
+    size_t nattrs, capattrs;
+};
+
+struct sl_doc {
+    slc_buf arena; /* the raw input record, then raw values set later */
+    field *fields;
+    size_t nfields, capfields;
+    slc_buf id;
+    slc_buf text;
+    long text_field;  /* index of the "text" field, or -1 */
+    int text_loaded;  /* text holds the decoded text */
+    int text_changed; /* text differs from the "text" field */
+    size_t repairs;
+    slc_tokens tokens;
+    int tokens_valid;
+    sl_layer **layers;
+    size_t nlayers, caplayers;
+    char **labels;
+    size_t nlabels, caplabels;
+    slc_buf out;
+    size_t *cp_marks;
+    size_t cp_cap;
+    slc_buf error;
+    int failed;
+    const char *origin;
+    long line;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 8;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * elem);
+    if (!q)
+        return SL_ENOMEM;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+static char *dup_n(const char *s, size_t n) {
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+/* ---- lifecycle ---- */
+
+sl_doc *slc_doc_new(void) {
+    sl_doc *d = calloc(1, sizeof *d);
+    if (d)
+        d->text_field = -1;
+    return d;
+}
+
+static void layer_free(sl_layer *l) {
+    for (size_t i = 0; i < l->nattrs; i++) {
+        free(l->attrs[i].key);
+        free(l->attrs[i].json);
+        free(l->attrs[i].decoded);
+    }
+    free(l->attrs);
+    free(l->head);
+    free(l->spans);
+    free(l->name);
+    free(l);
+}
+
+static void drop_layers(sl_doc *d) {
+    for (size_t i = 0; i < d->nlayers; i++)
+        layer_free(d->layers[i]);
+    d->nlayers = 0;
+    for (size_t i = 0; i < d->nlabels; i++)
+        free(d->labels[i]);
+    d->nlabels = 0;
+    d->tokens.n = 0;
+    d->tokens_valid = 0;
+}
+
+void slc_doc_reset(sl_doc *d) {
+    for (size_t i = 0; i < d->nfields; i++) {
+        free(d->fields[i].key);
+        free(d->fields[i].decoded);
+    }
+    d->nfields = 0;
+    drop_layers(d);
+    slc_buf_clear(&d->arena);
+    slc_buf_clear(&d->id);
+    slc_buf_clear(&d->text);
+    slc_buf_clear(&d->error);
+    d->text_field = -1;
+    d->text_loaded = d->text_changed = 0;
+    d->repairs = 0;
+    d->failed = 0;
+    d->origin = NULL;
+    d->line = 0;
+    /* Keep storage for the next document, unless one huge document inflated it. */
+    if (d->arena.cap > (64u << 20))
+        slc_buf_free(&d->arena);
+    if (d->text.cap > (64u << 20))
+        slc_buf_free(&d->text);
+    if (d->out.cap > (64u << 20))
+        slc_buf_free(&d->out);
+}
+
+void slc_doc_free(sl_doc *d) {
+    if (!d)
+        return;
+    slc_doc_reset(d);
+    free(d->fields);
+    free(d->layers);
+    free(d->labels);
+    free(d->cp_marks);
+    slc_tokens_free(&d->tokens);
+    slc_buf_free(&d->arena);
+    slc_buf_free(&d->id);
+    slc_buf_free(&d->text);
+    slc_buf_free(&d->out);
+    slc_buf_free(&d->error);
+    free(d);
+}
+
+/* ---- fields ---- */
+
+static long find_field(const sl_doc *d, const char *key) {
+    for (size_t i = 0; i < d->nfields; i++)
+        if (!d->fields[i].removed && strcmp(d->fields[i].key, key) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Append a field whose raw key is at arena[key_off, +key_len) and value at val_off. */
+static long add_field(sl_doc *d, size_t key_off, size_t key_len, char *key, size_t val_off,
+                      size_t val_len, slc_json_type type) {
+    if (grow((void **)&d->fields, &d->capfields, d->nfields + 1, sizeof *d->fields) != 0) {
+        free(key);
+        return -1;
+    }
+    field *f = &d->fields[d->nfields];
+    memset(f, 0, sizeof *f);
+    f->key_off = key_off;
+    f->key_len = key_len;
+    f->key = key;
+    f->val_off = val_off;
+    f->val_len = val_len;
+    f->type = type;
+    return (long)d->nfields++;
+}
+
+/* Set a field to a raw JSON value (copied into the arena), adding it when absent. */
+static int set_field_raw(sl_doc *d, const char *key, const char *raw, size_t len,
+                         slc_json_type type) {
+    long i = find_field(d, key);
+    if (i < 0) {
+        size_t key_off = d->arena.len;
+        if (slc_json_put_string(&d->arena, key, strlen(key)) != 0)
+            return SL_ENOMEM;
+        size_t key_len = d->arena.len - key_off - 2;
+        char *k = dup_n(key, strlen(key));
+        if (!k)
+            return SL_ENOMEM;
+        i = add_field(d, key_off + 1, key_len, k, 0, 0, type);
+        if (i < 0)
+            return SL_ENOMEM;
+    }
+    field *f = &d->fields[i];
+    size_t off = d->arena.len;
+    if (slc_buf_append(&d->arena, raw, len) != 0)
+        return SL_ENOMEM;
+    f = &d->fields[i];
+    f->val_off = off;
+    f->val_len = len;
+    f->type = type;
+    free(f->decoded);
+    f->decoded = NULL;
+    return 0;
+}
+
+/* The decoded string value of field i (cached), or NULL when it is not a string. */
+static const char *field_string(const sl_doc *cd, long i, size_t *len) {
+    sl_doc *d = (sl_doc *)cd; /* the cache is not visible state */
+    field *f = &d->fields[i];
+    if (f->type != SLC_JSON_STRING)
+        return NULL;
+    if (!f->decoded) {
+        slc_buf b = {0};
+        size_t repaired = 0;
+        if (slc_json_unescape(d->arena.p + f->val_off + 1, f->val_len - 2, &b, &repaired) != 0 ||
+            slc_buf_reserve(&b, 0) != 0) {
+            slc_buf_free(&b);
+            return NULL;
+        }
+        d->repairs += repaired;
+        f->decoded = b.p;
+        f->decoded_len = b.len;
+    }
+    if (len)
+        *len = f->decoded_len;
+    return f->decoded;
+}
+
+/* ---- loading ---- */
+
+typedef struct load_ctx {
+    sl_doc *doc;
+    int oom;
+} load_ctx;
+
+static int on_member(void *vctx, const slc_json_member *m) {
+    load_ctx *ctx = vctx;
+    sl_doc *d = ctx->doc;
+    const char *raw_key = d->arena.p + m->key_off;
+    char *key;
+    if (m->key_escaped) {
+        slc_buf kb = {0};
+        if (slc_json_unescape(raw_key, m->key_len, &kb, NULL) != 0 || slc_buf_reserve(&kb, 0)) {
+            slc_buf_free(&kb);
+            ctx->oom = 1;
+            return 1;
+        }
+        key = kb.p;
+    } else {
+        key = dup_n(raw_key, m->key_len);
+    }
+    if (!key) {
+        ctx->oom = 1;
+        return 1;
+    }
+    long prev = find_field(d, key);
+    if (prev >= 0) { /* a repeated key: the last value wins, as most JSON readers do */
+        field *f = &d->fields[prev];
+        f->val_off = m->val_off;
+        f->val_len = m->val_len;
+        f->type = m->type;
+        free(key);
+        return 0;
+    }
+    if (add_field(d, m->key_off, m->key_len, key, m->val_off, m->val_len, m->type) < 0) {
+        ctx->oom = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int set_error(sl_doc *d, const char *fmt, ...) SL_PRINTF(2, 3);
+static int set_error(sl_doc *d, const char *fmt, ...) {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    slc_buf_clear(&d->error);
+    slc_buf_puts(&d->error, msg);
+    d->failed = 1;
+    return SL_EDOC;
+}
+
+/* Put a generated id first among the fields, so that output reads naturally. */
+static int add_id_first(sl_doc *d, const char *id) {
+    if (set_field_raw(d, "id", "", 0, SLC_JSON_STRING) != 0)
+        return SL_ENOMEM;
+    long i = find_field(d, "id");
+    size_t off = d->arena.len;
+    if (slc_json_put_string(&d->arena, id, strlen(id)) != 0)
+        return SL_ENOMEM;
+    d->fields[i].val_off = off;
+    d->fields[i].val_len = d->arena.len - off;
+    field f = d->fields[i];
+    memmove(d->fields + 1, d->fields, (size_t)i * sizeof *d->fields);
+    d->fields[0] = f;
+    if (d->text_field >= 0 && d->text_field < i)
+        d->text_field++;
+    slc_buf_clear(&d->id);
+    return slc_buf_puts(&d->id, id);
+}
+
+int slc_doc_load_json(sl_doc *d, const char *line, size_t len, const char *fallback_id) {
+    slc_buf_clear(&d->arena);
+    if (slc_buf_append(&d->arena, line, len) != 0)
+        return set_error(d, "out of memory");
+    load_ctx ctx = {d, 0};
+    const char *err = NULL;
+    size_t at = 0;
+    int rc = slc_json_scan_object(d->arena.p, len, on_member, &ctx, &err, &at);
+    if (ctx.oom)
+        return set_error(d, "out of memory");
+    if (rc != 0)
+        return set_error(d, "not a JSON object: %s at byte %zu", err ? err : "syntax error",
+                         at + 1);
+    long t = find_field(d, "text"), h = find_field(d, "html");
+    if (t >= 0 && d->fields[t].type != SLC_JSON_STRING)
+        return set_error(d, "\"text\" is not a string");
+    if (h >= 0 && d->fields[h].type != SLC_JSON_STRING)
+        return set_error(d, "\"html\" is not a string");
+    if (t < 0 && h < 0)
+        return set_error(d, "no \"text\" or \"html\" field");
+    d->text_field = t;
+    long i = find_field(d, "id");
+    if (i >= 0 && d->fields[i].type == SLC_JSON_STRING) {
+        size_t n;
+        const char *s = field_string(d, i, &n);
+        if (!s || slc_buf_append(&d->id, s, n) != 0)
+            return set_error(d, "out of memory");
+    } else if (i >= 0 && d->fields[i].type == SLC_JSON_NUMBER) {
+        if (slc_buf_append(&d->id, d->arena.p + d->fields[i].val_off, d->fields[i].val_len))
+            return set_error(d, "out of memory");
+    } else if (i >= 0 && d->fields[i].type != SLC_JSON_NULL) {
+        return set_error(d, "\"id\" is not a string or a number");
+    } else {
+        if (i >= 0)
+            d->fields[i].removed = 1;
+        if (add_id_first(d, fallback_id) != 0)
+            return set_error(d, "out of memory");
+    }
+    if (t < 0)
+        d->text_loaded = 1; /* html only: the text starts empty */
+    return SL_OK;
+}
+
+int slc_doc_load_text(sl_doc *d, const char *id, const char *text, size_t len) {
+    if (add_id_first(d, id) != 0)
+        return SL_ENOMEM;
+    return slc_doc_set_text(d, text, len);
+}
+
+int slc_doc_load_html(sl_doc *d, const char *id, const char *html, size_t len) {
+    if (add_id_first(d, id) != 0)
+        return SL_ENOMEM;
+    d->text_loaded = 1;
+    return slc_doc_meta_set_string(d, "html", html, len);
+}
+
+void slc_doc_set_origin(sl_doc *d, const char *origin, long line) {
+    d->origin = origin;
+    d->line = line;
+}
+
+const char *slc_doc_error(const sl_doc *d) {
+    return d->failed ? (d->error.len ? d->error.p : "failed") : NULL;
+}
+
+void slc_doc_add_repairs(sl_doc *d, size_t n) {
+    d->repairs += n;
+}
+
+size_t slc_doc_repairs(const sl_doc *d) {
+    return d->repairs;
+}
+
+/* ---- host API: documents ---- */
+
+const char *slc_doc_id(const sl_doc *d) {
+    return d->id.p ? d->id.p : "";
+}
+
+const char *slc_doc_text(const sl_doc *cd, size_t *len) {
+    sl_doc *d = (sl_doc *)cd; /* decoding on first use is not visible state */
+    if (!d->text_loaded) {
+        field *f = &d->fields[d->text_field];
+        slc_buf_clear(&d->text);
+        if (slc_json_unescape(d->arena.p + f->val_off + 1, f->val_len - 2, &d->text,
+                              &d->repairs) != 0) {
+            if (len)
+                *len = 0;
+            return "";
+        }
+        d->text_loaded = 1;
+    }
+    if (len)
+        *len = d->text.len;
+    return d->text.p ? d->text.p : "";
+}
+
+int slc_doc_set_text(sl_doc *d, const char *text, size_t len) {
+    slc_buf tmp = {0};
+    size_t valid = slc_utf8_valid_prefix(text, len);
+    if (valid == len) {
+        if (slc_buf_append(&tmp, text, len) != 0)
+            return SL_ENOMEM;
+    } else {
+        size_t n = slc_utf8_repair(text, len, &tmp);
+        if (n == (size_t)-1) {
+            slc_buf_free(&tmp);
+            return SL_ENOMEM;
+        }
+        d->repairs += n;
+    }
+    if (slc_buf_reserve(&tmp, 0) != 0)
+        return SL_ENOMEM;
+    slc_buf_free(&d->text);
+    d->text = tmp;
+    d->text_loaded = 1;
+    d->text_changed = 1;
+    drop_layers(d);
+    return SL_OK;
+}
+
+int slc_doc_set_id(sl_doc *d, const char *id) {
+    slc_buf raw = {0};
+    int rc = slc_json_put_string(&raw, id, strlen(id));
+    if (rc == 0)
+        rc = set_field_raw(d, "id", raw.p, raw.len, SLC_JSON_STRING);
+    slc_buf_free(&raw);
+    if (rc == 0) {
+        slc_buf_clear(&d->id);
+        rc = slc_buf_puts(&d->id, id);
+    }
+    return rc;
+}
+
+const char *slc_doc_meta_string(const sl_doc *d, const char *key, size_t *len) {
+    if (strcmp(key, "text") == 0)
+        return slc_doc_text(d, len);
+    long i = find_field(d, key);
+    return i < 0 ? NULL : field_string(d, i, len);
+}
+
+int slc_doc_meta_set_string(sl_doc *d, const char *key, const char *value, size_t len) {
+    if (strcmp(key, "text") == 0)
+        return slc_doc_set_text(d, value, len);
+    slc_buf fixed = {0};
+    if (slc_utf8_valid_prefix(value, len) != len) {
+        size_t n = slc_utf8_repair(value, len, &fixed);
+        if (n == (size_t)-1)
+            return SL_ENOMEM;
+        d->repairs += n;
+        value = fixed.p;
+        len = fixed.len;
+    }
+    slc_buf raw = {0};
+    int rc = slc_json_put_string(&raw, value, len);
+    if (rc == 0 && strcmp(key, "id") == 0) {
+        rc = set_field_raw(d, key, raw.p, raw.len, SLC_JSON_STRING);
+        slc_buf_clear(&d->id);
+        if (rc == 0)
+            rc = slc_buf_append(&d->id, value, len);
+    } else if (rc == 0) {
+        rc = set_field_raw(d, key, raw.p, raw.len, SLC_JSON_STRING);
+    }
+    slc_buf_free(&raw);
+    slc_buf_free(&fixed);
+    return rc;
+}
+
+int slc_doc_meta_set_number(sl_doc *d, const char *key, double value) {
+    if (strcmp(key, "text") == 0)
+        return SL_EINVAL;
+    slc_buf raw = {0};
+    int rc = slc_json_put_number(&raw, value);
+    if (rc == 0)
+        rc = set_field_raw(d, key, raw.p, raw.len, SLC_JSON_NUMBER);
+    if (rc == 0 && strcmp(key, "id") == 0) {
+        slc_buf_clear(&d->id);
+        rc = slc_buf_append(&d->id, raw.p, raw.len);
+    }
+    slc_buf_free(&raw);
+    return rc;
+}
+
+int slc_doc_meta_set_json(sl_doc *d, const char *key, const char *json) {
+    slc_json_type type;
+    size_t len = strlen(json);
+    if (strcmp(key, "text") == 0 || strcmp(key, "id") == 0 ||
+        slc_utf8_valid_prefix(json, len) != len ||
+        slc_json_validate(json, len, &type, NULL, NULL) != 0)
+        return SL_EINVAL;
+    return set_field_raw(d, key, json, len, type);
+}
+
+int slc_doc_meta_remove(sl_doc *d, const char *key) {
+    long i = find_field(d, key);
+    if (i < 0 || strcmp(key, "text") == 0 || strcmp(key, "id") == 0)
+        return i < 0 ? SL_ENOTFOUND : SL_EINVAL;
+    d->fields[i].removed = 1;
+    return SL_OK;
+}
+
+int slc_doc_fail(sl_doc *d, const char *fmt, ...) {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return set_error(d, "%s", msg);
+}
+
+const char *slc_doc_origin(const sl_doc *d, long *line) {
+    if (line)
+        *line = d->line;
+    return d->origin ? d->origin : "";
+}
+
+/* ---- tokens ---- */
+
+const sl_token *slc_doc_tokens(sl_doc *d, size_t *count) {
+    if (!d->tokens_valid) {
+        size_t len;
+        const char *text = slc_doc_text(d, &len);
+        if (slc_tokenize(text, len, &d->tokens) != 0) {
+            *count = 0;
+            return NULL;
+        }
+        d->tokens_valid = 1;
+    }
+    *count = d->tokens.n;
+    return d->tokens.n ? d->tokens.v : NULL;
+}
+
+/* ---- layers ---- */
+
+sl_layer *slc_layer_get(const sl_doc *d, const char *name) {
+    for (size_t i = 0; i < d->nlayers; i++)
+        if (strcmp(d->layers[i]->name, name) == 0)
+            return d->layers[i];
+    return NULL;
+}
+
+sl_layer *slc_layer_new(sl_doc *d, const char *name, unsigned flags) {
+    if (!name || !*name || strcmp(name, "text") == 0 || strcmp(name, "id") == 0 ||
+        strcmp(name, "tokens") == 0)
+        return NULL;
+    sl_layer *l = calloc(1, sizeof *l);
+    if (!l || !(l->name = dup_n(name, strlen(name)))) {
+        free(l);
+        return NULL;
+    }
+    l->doc = d;
+    l->flags = flags;
+    for (size_t i = 0; i < d->nlayers; i++) {
+        if (strcmp(d->layers[i]->name, name) == 0) {
+            layer_free(d->layers[i]);
+            d->layers[i] = l;
+            return l;
+        }
+    }
+    if (grow((void **)&d->layers, &d->caplayers, d->nlayers + 1, sizeof *d->layers) != 0) {
+        layer_free(l);
+        return NULL;
+    }
+    d->layers[d->nlayers++] = l;
+    return l;
+}
+
+size_t slc_layer_count(const sl_layer *l) {
+    return l ? l->n : 0;
+}
+
+const sl_span *slc_layer_span(const sl_layer *l, size_t i) {
+    return l && i < l->n ? &l->spans[i] : NULL;
+}
+
+static const char *intern_label(sl_doc *d, const char *label) {
+    size_t limit = d->nlabels < MAX_INTERNED_LABELS ? d->nlabels : MAX_INTERNED_LABELS;
+    for (size_t i = 0; i < limit; i++)
+        if (strcmp(d->labels[i], label) == 0)
+            return d->labels[i];
+    char *copy = dup_n(label, strlen(label));
+    if (!copy || grow((void **)&d->labels, &d->caplabels, d->nlabels + 1, sizeof *d->labels)) {
+        free(copy);
+        return NULL;
+    }
+    d->labels[d->nlabels++] = copy;
+    return copy;
+}
+
+/* Whether byte offset off of the text starts a code point (or is its end). */
+static int on_boundary(const char *text, size_t len, size_t off) {
+    return off == len || ((unsigned char)text[off] & 0xC0) != 0x80;
+}
+
+long slc_span_add(sl_layer *l, size_t start, size_t end, const char *label) {
+    size_t len;
+    const char *text = slc_doc_text(l->doc, &len);
+    if (start > end || end > len || !on_boundary(text, len, start) ||
+        !on_boundary(text, len, end))
+        return -1;
+    if (grow((void **)&l->spans, &l->cap, l->n + 1, sizeof *l->spans) != 0)
+        return -1;
+    if (l->head && grow((void **)&l->head, &l->headcap, l->n + 1, sizeof *l->head) != 0)
+        return -1;
+    const char *lab = NULL;
+    if (label && !(lab = intern_label(l->doc, label)))
+        return -1;
+    l->spans[l->n] = (sl_span){start, end, lab};
+    if (l->head)
+        l->head[l->n] = -1;
+    return (long)l->n++;
+}
+
+/* Ensure the per-span attribute heads exist (sized to the span capacity). */
+static int ensure_heads(sl_layer *l) {
+    if (l->head)
+        return 0;
+    l->headcap = l->cap ? l->cap : 1;
+    l->head = malloc(l->headcap * sizeof *l->head);
+    if (!l->head)
+        return SL_ENOMEM;
+    for (size_t i = 0; i < l->n; i++)
+        l->head[i] = -1;
+    return 0;
+}
+
+static attr *find_attr(const sl_layer *l, size_t i, const char *key) {
+    if (!l->head)
+        return NULL;
+    for (long a = l->head[i]; a >= 0; a = l->attrs[a].next)
+        if (strcmp(l->attrs[a].key, key) == 0)
+            return &l->attrs[a];
+    return NULL;
+}
+
+/* The attribute `key` of span i, created empty when absent. */
+static attr *attr_slot(sl_layer *l, size_t i, const char *key) {
+    if (i >= l->n || !key || ensure_heads(l) != 0)
+        return NULL;
+    attr *a = find_attr(l, i, key);
+    if (a) {
+        free(a->json);
+        free(a->decoded);
+        a->json = a->decoded = NULL;
+        return a;
+    }
+    if (grow((void **)&l->attrs, &l->capattrs, l->nattrs + 1, sizeof *l->attrs) != 0)
+        return NULL;
+    a = &l->attrs[l->nattrs];
+    memset(a, 0, sizeof *a);
+    if (!(a->key = dup_n(key, strlen(key))))
+        return NULL;
+    /* Append at the tail so attributes keep the order they were set in. */
+    a->next = -1;
+    long *link = &l->head[i];
+    while (*link >= 0)
+        link = &l->attrs[*link].next;
+    *link = (long)l->nattrs++;
+    return a;
+}
+
+static int set_attr_raw(sl_layer *l, size_t i, const char *key, slc_buf *raw) {
+    attr *a = attr_slot(l, i, key);
+    if (!a) {
+        slc_buf_free(raw);
+        return i >= slc_layer_count(l) ? SL_EINVAL : SL_ENOMEM;
+    }
+    a->json = raw->p; /* ownership moves to the attribute */
+    return SL_OK;
+}
+
+int slc_span_set_string(sl_layer *l, size_t i, const char *key, const char *value) {
+    slc_buf raw = {0}, fixed = {0};
+    size_t len = strlen(value);
+    if (slc_utf8_valid_prefix(value, len) != len) {
+        if (slc_utf8_repair(value, len, &fixed) == (size_t)-1)
+            return SL_ENOMEM;
+        value = fixed.p;
+        len = fixed.len;
+    }
+    int rc = slc_json_put_string(&raw, value, len);
+    slc_buf_free(&fixed);
+    if (rc != 0) {
+        slc_buf_free(&raw);
+        return rc;
+    }
+    return set_attr_raw(l, i, key, &raw);
+}
+
+int slc_span_set_number(sl_layer *l, size_t i, const char *key, double value) {
+    slc_buf raw = {0};
+    if (slc_json_put_number(&raw, value) != 0) {
+        slc_buf_free(&raw);
+        return SL_ENOMEM;
+    }
+    return set_attr_raw(l, i, key, &raw);
+}
+
+int slc_span_set_json(sl_layer *l, size_t i, const char *key, const char *json) {
+    size_t len = strlen(json);
+    if (slc_utf8_valid_prefix(json, len) != len ||
+        slc_json_validate(json, len, NULL, NULL, NULL) != 0)
+        return SL_EINVAL;
+    slc_buf raw = {0};
+    if (slc_buf_append(&raw, json, len) != 0)
+        return SL_ENOMEM;
+    return set_attr_raw(l, i, key, &raw);
+}
+
+int slc_span_set_range(sl_layer *l, size_t i, const char *key, size_t start, size_t end) {
+    size_t len;
+    const char *text = slc_doc_text(l->doc, &len);
+    if (start > end || end > len || !on_boundary(text, len, start) ||
+        !on_boundary(text, len, end))
+        return SL_EINVAL;
+    attr *a = attr_slot(l, i, key);
+    if (!a)
+        return i >= l->n ? SL_EINVAL : SL_ENOMEM;
+    a->start = start;
+    a->end = end;
+    return SL_OK;
+}
+
+const char *slc_span_get_string(const sl_layer *l, size_t i, const char *key) {
+    if (!l || i >= l->n)
+        return NULL;
+    attr *a = find_attr(l, i, key);
+    if (!a || !a->json || a->json[0] != '"')
+        return NULL;
+    if (!a->decoded) {
+        slc_buf b = {0};
+        if (slc_json_unescape(a->json + 1, strlen(a->json) - 2, &b, NULL) != 0 ||
+            slc_buf_reserve(&b, 0) != 0) {
+            slc_buf_free(&b);
+            return NULL;
+        }
+        a->decoded = b.p;
+    }
+    return a->decoded;
+}
+
+/* ---- JSON output ---- */
+
+/* Converts byte offsets to code point offsets, from checkpoints and a moving cursor. */
+typedef struct cp_conv {
+    const char *text;
+    size_t len;
+    int ascii;
+    const size_t *marks;
+    size_t cur_byte, cur_cp;
+} cp_conv;
+
+static int cp_init(sl_doc *d, cp_conv *c, const char *text, size_t len, int bytes) {
+    memset(c, 0, sizeof *c);
+    c->text = text;
+    c->len = len;
+    c->ascii = bytes || slc_utf8_is_ascii(text, len);
+    if (c->ascii)
+        return 0;
+    size_t n = len / CP_STRIDE + 1;
+    if (grow((void **)&d->cp_marks, &d->cp_cap, n, sizeof *d->cp_marks) != 0)
+        return SL_ENOMEM;
+    size_t cp = 0;
+    for (size_t k = 0; k < n; k++) {
+        d->cp_marks[k] = cp;
+        size_t from = k * CP_STRIDE, to = from + CP_STRIDE < len ? from + CP_STRIDE : len;
+        cp += slc_utf8_count(text + from, to - from);
+    }
+    c->marks = d->cp_marks;
+    return 0;
+}
+
+static size_t cp_of(cp_conv *c, size_t byte) {
+    if (c->ascii)
+        return byte;
+    size_t base = byte / CP_STRIDE * CP_STRIDE;
+    size_t from = base, cp = c->marks[byte / CP_STRIDE];
+    if (c->cur_byte >= base && c->cur_byte <= byte) {
+        from = c->cur_byte;
+        cp = c->cur_cp;
+    }
+    cp += slc_utf8_count(c->text + from, byte - from);
+    c->cur_byte = byte;
+    c->cur_cp = cp;
+    return cp;
+}
+
+static int put_range(slc_buf *o, cp_conv *c, size_t start, size_t end, int with_text) {
+    int rc = slc_buf_puts(o, "{\"start\":");
+    rc |= slc_buf_put_size(o, cp_of(c, start));
+    rc |= slc_buf_puts(o, ",\"end\":");
+    rc |= slc_buf_put_size(o, cp_of(c, end));
+    if (with_text) {
+        rc |= slc_buf_puts(o, ",\"text\":");
+        rc |= slc_json_put_string(o, c->text + start, end - start);
+    }
+    return rc;
+}
+
+static int put_layer(slc_buf *o, const sl_layer *l, cp_conv *c) {
+    int rc = slc_buf_putc(o, ',');
+    rc |= slc_json_put_string(o, l->name, strlen(l->name));
+    rc |= slc_buf_puts(o, ":[");
+    for (size_t i = 0; i < l->n && rc == 0; i++) {
+        const sl_span *s = &l->spans[i];
+        if (i)
+            rc |= slc_buf_putc(o, ',');
+        rc |= put_range(o, c, s->start, s->end, 0);
+        if (s->label) {
+            rc |= slc_buf_puts(o, ",\"label\":");
+            rc |= slc_json_put_string(o, s->label, strlen(s->label));
+        }
+        if (l->flags & SL_LAYER_WITH_TEXT) {
+            rc |= slc_buf_puts(o, ",\"text\":");
+            rc |= slc_json_put_string(o, c->text + s->start, s->end - s->start);
+        }
+        for (long a = l->head ? l->head[i] : -1; a >= 0; a = l->attrs[a].next) {
+            const attr *at = &l->attrs[a];
+            rc |= slc_buf_putc(o, ',');
+            rc |= slc_json_put_string(o, at->key, strlen(at->key));
+            rc |= slc_buf_putc(o, ':');
+            if (at->json) {
+                rc |= slc_buf_puts(o, at->json);
+            } else {
+                rc |= put_range(o, c, at->start, at->end, 1);
+                rc |= slc_buf_putc(o, '}');
+            }
+        }
+        rc |= slc_buf_putc(o, '}');
+    }
+    return rc | slc_buf_putc(o, ']');
+}
+
+static const char *token_kind_name(uint32_t kind) {
+    static const char *const names[] = {"other", "word",  "number",  "punct",
+                                        "symbol", "url",  "email",   "handle",
+                                        "hashtag", "emoji", "clitic", "other"};
+    return kind < sizeof names / sizeof names[0] ? names[kind] : "other";
+}
+
+static int put_tokens(slc_buf *o, sl_doc *d, cp_conv *c) {
+    size_t n;
+    const sl_token *t = slc_doc_tokens(d, &n);
+    int rc = slc_buf_puts(o, ",\"tokens\":[");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (i)
+            rc |= slc_buf_putc(o, ',');
+        rc |= put_range(o, c, t[i].start, t[i].end, 0);
+        rc |= slc_buf_puts(o, ",\"kind\":\"");
+        rc |= slc_buf_puts(o, token_kind_name(t[i].kind));
+        rc |= slc_buf_puts(o, "\"}");
+    }
+    return rc | slc_buf_putc(o, ']');
+}
+
+const char *slc_doc_json(sl_doc *d, unsigned flags, size_t *len) {
+    slc_buf *o = &d->out;
+    slc_buf_clear(o);
+    int rc = slc_buf_reserve(o, d->arena.len + 64);
+    rc |= slc_buf_putc(o, '{');
+    int first = 1, wrote_text = 0;
+    for (size_t i = 0; i < d->nfields && rc == 0; i++) {
+        const field *f = &d->fields[i];
+        if (f->removed || slc_layer_get(d, f->key) ||
+            ((flags & SL_JSON_TOKENS) && strcmp(f->key, "tokens") == 0))
+            continue;
+        if (!first)
+            rc |= slc_buf_putc(o, ',');
+        first = 0;
+        rc |= slc_buf_putc(o, '"');
+        rc |= slc_buf_append(o, d->arena.p + f->key_off, f->key_len);
+        rc |= slc_buf_puts(o, "\":");
+        if ((long)i == d->text_field && d->text_changed) {
+            rc |= slc_json_put_string(o, d->text.p ? d->text.p : "", d->text.len);
+        } else {
+            rc |= slc_buf_append(o, d->arena.p + f->val_off, f->val_len);
+        }
+        wrote_text |= (long)i == d->text_field;
+    }
+    size_t tlen;
+    const char *text = NULL;
+    if (!wrote_text || d->nlayers || (flags & SL_JSON_TOKENS))
+        text = slc_doc_text(d, &tlen);
+    if (!wrote_text && rc == 0) {
+        if (!first)
+            rc |= slc_buf_putc(o, ',');
+        rc |= slc_buf_puts(o, "\"text\":");
+        rc |= slc_json_put_string(o, text, tlen);
+    }
+    if (text && rc == 0) {
+        cp_conv c;
+        rc |= cp_init(d, &c, text, tlen, flags & SL_JSON_BYTE_OFFSETS);
+        if (flags & SL_JSON_TOKENS)
+            rc |= put_tokens(o, d, &c);
+        for (size_t i = 0; i < d->nlayers && rc == 0; i++)
+            rc |= put_layer(o, d->layers[i], &c);
+    }
+    rc |= slc_buf_putc(o, '}');
+    if (rc != 0) {
+        *len = 0;
+        return NULL;
+    }
+    *len = o->len;
+    return o->p;
+}

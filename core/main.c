@@ -1,0 +1,370 @@
+/* The sluice command: run, check, plugins, help. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "loader.h"
+#include "runner.h"
+
+#include <dirent.h>
+
+#define MAX_PLUGIN_DIRS 64
+
+static const char usage_main[] =
+    "Usage: sluice COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "Stream documents through a pipeline of plugins.\n"
+    "\n"
+    "Commands:\n"
+    "  run PIPELINE.yaml [FILE ...]   run a pipeline on files (or standard input)\n"
+    "  check PIPELINE.yaml            validate a pipeline without running it\n"
+    "  plugins [NAME|PATH]            list plugins, or show one plugin's options\n"
+    "  help [COMMAND]                 show help for a command\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help       show this help\n"
+    "  -V, --version    show the version and plugin ABI\n"
+    "\n"
+    "Exit status: 0 ok, 1 internal error, 2 usage error, 3 pipeline error,\n"
+    "4 documents failed, 5 input/output error. See docs/cli.md.\n";
+
+static const char usage_run[] =
+    "Usage: sluice run PIPELINE.yaml [OPTIONS] [FILE ...]\n"
+    "\n"
+    "Read documents from the FILEs (standard input when none, or for '-'), send each through\n"
+    "the pipeline's stages in order, and write what the sinks produce. A pipeline whose last\n"
+    "stage is not a sink writes JSON Lines to standard output.\n"
+    "\n"
+    "Options:\n"
+    "  --input-format FORMAT  jsonl (default), text (a file is one document), lines (a line\n"
+    "                         is one document) or html (a file is one HTML page)\n"
+    "  --on-error POLICY      skip (default): report a failed document and go on;\n"
+    "                         fail: stop at the first failed document\n"
+    "  --dead-letter FILE     write each failed input record there, untouched, after a\n"
+    "                         '# input:line: reason' comment line\n"
+    "  --max-doc-size SIZE    refuse records larger than SIZE bytes (K, M, G suffixes;\n"
+    "                         default 256M)\n"
+    "  --plugin-path DIR      look for plugins in DIR first (repeatable)\n"
+    "  -q, --quiet            no summary line on standard error\n"
+    "\n"
+    "At the end, standard error gets one line: documents read, written, failed.\n"
+    "Exit status: 0 ok, 2 usage, 3 pipeline error, 4 documents failed, 5 I/O error.\n";
+
+static const char usage_check[] =
+    "Usage: sluice check PIPELINE.yaml [--plugin-path DIR]\n"
+    "\n"
+    "Validate a pipeline: YAML syntax, plugin names, option names, types and required\n"
+    "options. Errors are reported as FILE:LINE:COL: stage N (plugin NAME): message.\n"
+    "Exit status: 0 when the pipeline is good, 3 when it is not.\n";
+
+static const char usage_plugins[] =
+    "Usage: sluice plugins [NAME|PATH] [--plugin-path DIR]\n"
+    "\n"
+    "Without an argument, list the plugins found on the plugin path (name, version, kind,\n"
+    "summary, file). With a plugin name or a path to a .so file, show its options with their\n"
+    "types, defaults and help.\n"
+    "\n"
+    "The plugin path: --plugin-path folders, then $SLUICE_PLUGIN_PATH (colon-separated),\n"
+    "then the build tree's plugins when sluice runs from its build tree, then the installed\n"
+    "plugin folder.\n";
+
+typedef struct cli {
+    char *plugin_dirs[MAX_PLUGIN_DIRS];
+    size_t ndirs;
+    char **args;
+    size_t nargs;
+    slc_run_options run;
+    int quiet;
+} cli;
+
+static int usage_error(const char *fmt, const char *arg) {
+    fprintf(stderr, "sluice: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'sluice --help'.\n");
+    return SLC_EXIT_USAGE;
+}
+
+static int parse_size(const char *s, size_t *out) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *s == '-')
+        return -1;
+    unsigned long long mul = 1;
+    if (*end == 'K' || *end == 'k')
+        mul = 1ull << 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        mul = 1ull << 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        mul = 1ull << 30, end++;
+    if (*end || v == 0 || v > (unsigned long long)-1 / mul)
+        return -1;
+    *out = (size_t)(v * mul);
+    return 0;
+}
+
+/* Parse options and positional arguments of a command; options may come anywhere. */
+static int parse_args(cli *c, int argc, char **argv, int allow_run_options) {
+    c->args = calloc((size_t)argc + 1, sizeof *c->args);
+    if (!c->args)
+        return SLC_EXIT_INTERNAL;
+    int only_args = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (only_args || a[0] != '-' || strcmp(a, "-") == 0) {
+            c->args[c->nargs++] = argv[i];
+        } else if (strcmp(a, "--") == 0) {
+            only_args = 1;
+        } else if (strcmp(a, "--plugin-path") == 0) {
+            if (!val)
+                return usage_error("%s needs a folder", a);
+            if (c->ndirs == MAX_PLUGIN_DIRS)
+                return usage_error("too many %s options", a);
+            c->plugin_dirs[c->ndirs++] = argv[++i];
+        } else if (allow_run_options && strcmp(a, "--input-format") == 0) {
+            if (!val || (c->run.format = slc_input_format_parse(val)) < 0)
+                return usage_error("--input-format takes jsonl, text, lines or html, not '%s'",
+                                   val ? val : "");
+            i++;
+        } else if (allow_run_options && strcmp(a, "--on-error") == 0) {
+            if (!val || (strcmp(val, "fail") != 0 && strcmp(val, "skip") != 0))
+                return usage_error("--on-error takes fail or skip, not '%s'", val ? val : "");
+            c->run.fail_fast = strcmp(val, "fail") == 0;
+            i++;
+        } else if (allow_run_options && strcmp(a, "--dead-letter") == 0) {
+            if (!val)
+                return usage_error("%s needs a file", a);
+            c->run.dead_letter = argv[++i];
+        } else if (allow_run_options && strcmp(a, "--max-doc-size") == 0) {
+            if (!val || parse_size(val, &c->run.max_doc) != 0)
+                return usage_error("--max-doc-size takes a size such as 64M, not '%s'",
+                                   val ? val : "");
+            i++;
+        } else if (allow_run_options && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
+            c->quiet = 1;
+        } else {
+            return usage_error("unknown option '%s'", a);
+        }
+    }
+    return 0;
+}
+
+static int cmd_run(cli *c) {
+    if (c->nargs < 1)
+        return usage_error("%s", "run needs a pipeline file: sluice run PIPELINE.yaml [FILE ...]");
+    slc_diag diag = {0};
+    slc_pipeline p;
+    int status = SLC_EXIT_OK;
+    if (slc_pipeline_load(&p, c->args[0], c->plugin_dirs, c->ndirs, &diag) != 0 ||
+        slc_pipeline_create(&p, &diag) != 0) {
+        fputs(diag.text.p ? diag.text.p : "sluice: cannot load the pipeline\n", stderr);
+        status = SLC_EXIT_PIPELINE;
+    } else {
+        c->run.inputs = c->args + 1;
+        c->run.ninputs = c->nargs - 1;
+        int has_source = p.nstages && p.stages[0].lib->desc->kind == SL_KIND_SOURCE;
+        if (has_source && c->run.ninputs) {
+            status = usage_error("%s", "this pipeline starts with a source plugin: give no input files");
+        } else {
+            slc_run_stats st;
+            status = slc_pipeline_run(&p, &c->run, &st);
+            if (!st.broken_pipe && !c->quiet) {
+                fprintf(stderr, "sluice: %zu documents read, %zu written, %zu failed", st.read,
+                        st.written, st.failed);
+                if (st.repaired)
+                    fprintf(stderr, " (%zu invalid UTF-8 sequences replaced)", st.repaired);
+                fputc('\n', stderr);
+            }
+        }
+    }
+    slc_pipeline_free(&p);
+    slc_diag_free(&diag);
+    return status;
+}
+
+static int cmd_check(cli *c) {
+    if (c->nargs != 1)
+        return usage_error("%s", "check needs exactly one pipeline file");
+    slc_diag diag = {0};
+    slc_pipeline p;
+    int rc = slc_pipeline_load(&p, c->args[0], c->plugin_dirs, c->ndirs, &diag);
+    if (rc != 0 || diag.errors) {
+        fputs(diag.text.p ? diag.text.p : "sluice: cannot load the pipeline\n", stderr);
+    } else {
+        printf("%s: ok (%zu stages:", c->args[0], p.nstages);
+        for (size_t i = 0; i < p.nstages; i++)
+            printf(" %s", p.stages[i].lib->desc->name);
+        printf(")\n");
+    }
+    slc_pipeline_free(&p);
+    slc_diag_free(&diag);
+    return rc != 0 || diag.errors ? SLC_EXIT_PIPELINE : SLC_EXIT_OK;
+}
+
+static void print_plugin_line(const slc_plugin_lib *lib) {
+    const sl_plugin *d = lib->desc;
+    printf("%-14s %-8s %-6s %s\n", d->name, d->version ? d->version : "?", slc_kind_name(d->kind),
+           d->summary ? d->summary : "");
+    printf("%-14s %s\n", "", lib->path);
+}
+
+static void print_plugin_options(const slc_plugin_lib *lib) {
+    const sl_plugin *d = lib->desc;
+    printf("%s %s (%s)\n%s\nfile: %s\n\n", d->name, d->version ? d->version : "?",
+           slc_kind_name(d->kind), d->summary ? d->summary : "", lib->path);
+    if (!d->options || !d->options[0].name) {
+        printf("No options.\n");
+        return;
+    }
+    printf("Options:\n");
+    for (const sl_option *o = d->options; o->name; o++) {
+        printf("  %s (%s", o->name, slc_option_type_name(o->type));
+        if (o->type == SL_OPT_ENUM && o->choices)
+            printf(": %s", o->choices);
+        if (o->required)
+            printf(", required");
+        else if (o->default_value)
+            printf(", default: %s", o->default_value);
+        printf(")\n      %s\n", o->help ? o->help : "");
+    }
+}
+
+static int compare_names(const void *a, const void *b) {
+    return strcmp(a, b);
+}
+
+static int cmd_plugins(cli *c) {
+    slc_search_path sp;
+    if (slc_search_path_init(&sp, c->plugin_dirs, c->ndirs) != 0)
+        return SLC_EXIT_INTERNAL;
+    int status = SLC_EXIT_OK;
+    slc_buf err = {0};
+    if (c->nargs == 1) {
+        char *path = slc_plugin_resolve(&sp, c->args[0], ".", &err);
+        slc_plugin_lib lib;
+        if (!path || slc_plugin_open(path, &lib, &err) != 0) {
+            fprintf(stderr, "sluice: %s\n", err.p);
+            status = SLC_EXIT_PIPELINE;
+        } else {
+            print_plugin_options(&lib);
+            slc_plugin_close(&lib);
+        }
+        free(path);
+    } else if (c->nargs > 1) {
+        status = usage_error("%s", "plugins takes at most one plugin name");
+    } else {
+        /* Every plugin on the path, the first of each name winning as it does in pipelines. */
+        char seen[512][64];
+        size_t nseen = 0;
+        for (size_t i = 0; i < sp.n; i++) {
+            DIR *dir = opendir(sp.dirs[i]);
+            if (!dir)
+                continue;
+            struct dirent *e;
+            char names[256][256];
+            size_t n = 0;
+            while ((e = readdir(dir)) && n < 256) {
+                size_t len = strlen(e->d_name);
+                if (len > 3 && len < 256 && strcmp(e->d_name + len - 3, ".so") == 0)
+                    snprintf(names[n++], sizeof names[0], "%s", e->d_name);
+            }
+            closedir(dir);
+            qsort(names, n, sizeof names[0], compare_names);
+            for (size_t k = 0; k < n; k++) {
+                slc_buf path = {0};
+                slc_buf_printf(&path, "%s/%s", sp.dirs[i], names[k]);
+                slc_plugin_lib lib;
+                slc_buf_clear(&err);
+                int rc = slc_plugin_open(path.p, &lib, &err);
+                slc_buf_free(&path);
+                if (rc != 0) {
+                    fprintf(stderr, "sluice: skipped %s\n", err.p);
+                    continue;
+                }
+                size_t s = 0;
+                while (s < nseen && strcmp(seen[s], lib.desc->name) != 0)
+                    s++;
+                if (s == nseen) {
+                    print_plugin_line(&lib);
+                    if (nseen < 512)
+                        snprintf(seen[nseen++], sizeof seen[0], "%s", lib.desc->name);
+                }
+                slc_plugin_close(&lib);
+            }
+        }
+        if (!nseen)
+            fprintf(stderr, "sluice: no plugins found\n");
+    }
+    slc_buf_free(&err);
+    slc_search_path_free(&sp);
+    return status;
+}
+
+static int cmd_help(int argc, char **argv) {
+    const char *topic = argc > 0 ? argv[0] : NULL;
+    if (!topic) {
+        fputs(usage_main, stdout);
+    } else if (strcmp(topic, "run") == 0) {
+        fputs(usage_run, stdout);
+    } else if (strcmp(topic, "check") == 0) {
+        fputs(usage_check, stdout);
+    } else if (strcmp(topic, "plugins") == 0) {
+        fputs(usage_plugins, stdout);
+    } else {
+        return usage_error("no help for '%s'; commands: run, check, plugins", topic);
+    }
+    return SLC_EXIT_OK;
+}
+
+static int wants_help(int argc, char **argv) {
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return 0;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    /* A closed pipe is reported as EPIPE by write(), so that we can stop quietly. */
+    signal(SIGPIPE, SIG_IGN);
+    if (argc < 2)
+        return fputs(usage_main, stderr), SLC_EXIT_USAGE;
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)
+        return cmd_help(0, NULL);
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("sluice %s (plugin ABI %d.%d)\n", SLUICE_VERSION, SL_ABI_MAJOR, SL_ABI_MINOR);
+        return SLC_EXIT_OK;
+    }
+    if (strcmp(cmd, "help") == 0)
+        return cmd_help(argc - 2, argv + 2);
+    if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 && strcmp(cmd, "plugins") != 0)
+        return usage_error("unknown command '%s'; commands: run, check, plugins, help", cmd);
+    if (wants_help(argc - 2, argv + 2))
+        return cmd_help(1, argv + 1);
+    cli c;
+    memset(&c, 0, sizeof c);
+    c.run.format = -1;
+    c.run.max_doc = (size_t)256 << 20;
+    int status = parse_args(&c, argc - 2, argv + 2, strcmp(cmd, "run") == 0);
+    if (status == 0) {
+        if (strcmp(cmd, "run") == 0)
+            status = cmd_run(&c);
+        else if (strcmp(cmd, "check") == 0)
+            status = cmd_check(&c);
+        else
+            status = cmd_plugins(&c);
+    }
+    free(c.args);
+    if (fflush(stdout) != 0 && errno != EPIPE) {
+        fprintf(stderr, "sluice: cannot write standard output: %s\n", strerror(errno));
+        return SLC_EXIT_IO;
+    }
+    return status;
+}

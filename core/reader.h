@@ -1,0 +1,47 @@
+/* Input readers: JSON Lines, whole-file text, one document per line, and HTML pages. */
+#ifndef SLUICE_CORE_READER_H
+#define SLUICE_CORE_READER_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "sluice/sluice.h"
+
+typedef enum slc_input_format {
+    SLC_INPUT_JSONL,
+    SLC_INPUT_TEXT,
+    SLC_INPUT_LINES,
+    SLC_INPUT_HTML
+} slc_input_format;
+
+typedef struct slc_reader {
+    int fd;
+    const char *name; /* shown in messages and generated ids */
+    slc_input_format format;
+    size_t max_doc;
+    char *chunk; /* read buffer */
+    size_t chunk_cap, pos, end;
+    int eof;
+    long line;       /* line number of the last record */
+    slc_buf pending; /* a line that spans read buffers */
+    const char *raw; /* the last record's raw bytes */
+    size_t raw_len;
+    slc_buf scratch; /* UTF-8 repair, ids */
+    int finished;    /* whole-file formats: the one document was produced */
+} slc_reader;
+
+/* Parse a format name; -1 when unknown. */
+int slc_input_format_parse(const char *name);
+
+/* Open path ("-" for standard input). 0, or SL_EIO with a message in err. */
+int slc_reader_open(slc_reader *r, const char *path, slc_input_format format, size_t max_doc,
+                    slc_buf *err);
+/* Read the next document into doc (reset first): 1 when one was read (it may be marked
+ * failed, for a malformed record), 0 at the end, SL_EIO on a read error (message in err). */
+int slc_reader_next(slc_reader *r, sl_doc *doc, slc_buf *err);
+/* The raw bytes of the last record, as read (for the dead-letter file). */
+const char *slc_reader_raw(const slc_reader *r, size_t *len);
+/* Close the input. */
+void slc_reader_close(slc_reader *r);
+
+#endif

@@ -1,0 +1,315 @@
+#include "runner.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "doc_api.h"
+#include "document.h"
+
+static const char *status_name(int rc) {
+    switch (rc) {
+    case SL_ENOMEM: return "out of memory";
+    case SL_EINVAL: return "invalid argument";
+    case SL_EIO: return "input/output error";
+    case SL_EDOC: return "document failed";
+    case SL_ECONFIG: return "configuration error";
+    case SL_EABI: return "ABI mismatch";
+    case SL_ENOTFOUND: return "not found";
+    case SL_EPIPE: return "broken pipe";
+    case SL_ETOOBIG: return "too big";
+    }
+    return "error";
+}
+
+static const char *stage_name(const slc_stage *s) {
+    return s->lib && s->lib->desc ? s->lib->desc->name : s->spec->plugin;
+}
+
+/* Load (once) the plugin a stage names; NULL after reporting an error. */
+static const slc_plugin_lib *load_stage_plugin(slc_pipeline *p, const slc_stage_spec *st, int num,
+                                               slc_diag *diag) {
+    slc_buf err = {0};
+    char *path = slc_plugin_resolve(&p->search, st->plugin, p->spec.dir, &err);
+    if (!path) {
+        slc_diag_error(diag, p->spec.path, st->plugin_mark, num, st->plugin, "%s", err.p);
+        slc_buf_free(&err);
+        return NULL;
+    }
+    for (size_t i = 0; i < p->nlibs; i++)
+        if (strcmp(p->libs[i].path, path) == 0) {
+            free(path);
+            return &p->libs[i];
+        }
+    slc_plugin_lib lib;
+    int rc = slc_plugin_open(path, &lib, &err);
+    free(path);
+    if (rc != 0) {
+        slc_diag_error(diag, p->spec.path, st->plugin_mark, num, st->plugin, "%s", err.p);
+        slc_buf_free(&err);
+        return NULL;
+    }
+    if (!slc_plugin_ref_is_path(st->plugin) && strcmp(lib.desc->name, st->plugin) != 0) {
+        slc_diag_error(diag, p->spec.path, st->plugin_mark, num, st->plugin,
+                       "%s calls itself '%s', not '%s'", lib.path, lib.desc->name, st->plugin);
+        slc_plugin_close(&lib);
+        return NULL;
+    }
+    p->libs[p->nlibs++] = lib;
+    return &p->libs[p->nlibs - 1];
+}
+
+int slc_pipeline_load(slc_pipeline *p, const char *path, char *const *plugin_dirs, size_t ndirs,
+                      slc_diag *diag) {
+    memset(p, 0, sizeof *p);
+    if (slc_pipeline_parse_file(path, &p->spec, diag) != 0)
+        return -1;
+    if (slc_search_path_init(&p->search, plugin_dirs, ndirs) != 0)
+        return -1;
+    size_t n = p->spec.nstages;
+    p->libs = calloc(n + 1, sizeof *p->libs);
+    p->stages = calloc(n + 1, sizeof *p->stages);
+    if (!p->libs || !p->stages)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const slc_stage_spec *st = &p->spec.stages[i];
+        slc_stage *s = &p->stages[p->nstages++];
+        s->spec = st;
+        s->number = (int)i + 1;
+        if (!st->plugin)
+            continue; /* already reported by the parser */
+        s->lib = load_stage_plugin(p, st, s->number, diag);
+        if (!s->lib)
+            continue;
+        const sl_plugin *d = s->lib->desc;
+        if (d->kind == SL_KIND_SOURCE && i != 0)
+            slc_diag_error(diag, p->spec.path, st->plugin_mark, s->number, d->name,
+                           "a source plugin can only be the first stage");
+        slc_config_check(d->options, st, p->spec.path, s->number, d->name, diag);
+    }
+    const slc_stage *last = p->nstages ? &p->stages[p->nstages - 1] : NULL;
+    if (!diag->errors && (!last || last->lib->desc->kind != SL_KIND_SINK)) {
+        /* A pipeline that ends without a sink writes JSON Lines to standard output. */
+        p->default_sink.plugin = "jsonl";
+        p->default_sink.mark = (slc_mark){0, 0};
+        slc_stage *s = &p->stages[p->nstages++];
+        s->spec = &p->default_sink;
+        s->number = (int)p->nstages;
+        s->lib = load_stage_plugin(p, &p->default_sink, s->number, diag);
+    }
+    return diag->errors ? -1 : 0;
+}
+
+int slc_pipeline_create(slc_pipeline *p, slc_diag *diag) {
+    for (size_t i = 0; i < p->nstages; i++) {
+        slc_stage *s = &p->stages[i];
+        const sl_plugin *d = s->lib->desc;
+        s->cfg = slc_config_new(d->options, s->spec, p->spec.path, s->number, d->name,
+                                s->lib->dir, diag);
+        if (!s->cfg) {
+            slc_diag_error(diag, p->spec.path, s->spec->mark, s->number, d->name, "out of memory");
+            return -1;
+        }
+        int before = diag->errors;
+        int rc = d->create(slc_host(), s->cfg, &s->state);
+        if (rc != 0) {
+            if (diag->errors == before)
+                slc_diag_error(diag, p->spec.path, s->spec->mark, s->number, d->name,
+                               "create failed: %s", status_name(rc));
+            return -1;
+        }
+        s->created = 1;
+    }
+    return 0;
+}
+
+void slc_pipeline_free(slc_pipeline *p) {
+    for (size_t i = 0; i < p->nstages; i++) {
+        slc_stage *s = &p->stages[i];
+        if (s->created)
+            s->lib->desc->destroy(s->state);
+        slc_config_free(s->cfg);
+    }
+    for (size_t i = 0; i < p->nlibs; i++)
+        slc_plugin_close(&p->libs[i]);
+    free(p->libs);
+    free(p->stages);
+    slc_search_path_free(&p->search);
+    p->default_sink.plugin = NULL; /* not owned */
+    slc_pipeline_spec_free(&p->spec);
+    memset(p, 0, sizeof *p);
+}
+
+/* State of one run. */
+typedef struct run {
+    slc_pipeline *p;
+    const slc_run_options *o;
+    slc_run_stats *stats;
+    FILE *dead;
+    int status;
+    int stop;
+} run;
+
+static void record_failure(run *r, const sl_doc *doc, const slc_stage *s, const char *msg,
+                           const slc_reader *reader) {
+    long line;
+    const char *origin = slc_doc_origin(doc, &line);
+    char reason[2400];
+    int n = line > 0 ? snprintf(reason, sizeof reason, "%s:%ld: ", origin, line)
+                     : snprintf(reason, sizeof reason, "%s: ", origin);
+    if (n < 0 || (size_t)n >= sizeof reason)
+        n = 0;
+    if (s)
+        snprintf(reason + n, sizeof reason - (size_t)n, "stage %d (plugin %s): %s", s->number,
+                 stage_name(s), msg);
+    else
+        snprintf(reason + n, sizeof reason - (size_t)n, "%s", msg);
+    fprintf(stderr, "sluice: %s\n", reason);
+    r->stats->failed++;
+    if (r->dead) {
+        /* The reason as a comment line, then the input record untouched. */
+        size_t len = 0;
+        const char *raw = reader ? slc_reader_raw(reader, &len) : NULL;
+        fprintf(r->dead, "# %s\n", reason);
+        if (raw) {
+            fwrite(raw, 1, len, r->dead);
+            fputc('\n', r->dead);
+        }
+    }
+    if (r->o->fail_fast) {
+        r->status = SLC_EXIT_DOCS;
+        r->stop = 1;
+    }
+}
+
+/* Send one document through every stage after the source. */
+static void handle(run *r, sl_doc *doc, const slc_reader *reader, size_t first) {
+    slc_run_stats *st = r->stats;
+    st->read++;
+    if (slc_doc_error(doc)) {
+        record_failure(r, doc, NULL, slc_doc_error(doc), reader);
+        return;
+    }
+    for (size_t i = first; i < r->p->nstages; i++) {
+        slc_stage *s = &r->p->stages[i];
+        int rc = s->lib->desc->process(s->state, doc);
+        if (rc == SL_OK)
+            continue;
+        const char *msg = slc_doc_error(doc) ? slc_doc_error(doc) : status_name(rc);
+        if (rc == SL_EPIPE) {
+            st->broken_pipe = 1;
+            st->read--; /* never finished: the reader of our output is gone */
+            r->stop = 1;
+            return;
+        }
+        if (rc == SL_EIO) {
+            fprintf(stderr, "sluice: stage %d (plugin %s): %s\n", s->number, stage_name(s), msg);
+            r->status = SLC_EXIT_IO;
+            r->stop = 1;
+            st->failed++;
+            return;
+        }
+        record_failure(r, doc, s, msg, reader);
+        return;
+    }
+    st->repaired += slc_doc_repairs(doc);
+    st->written++;
+}
+
+static int format_for(const run *r, const char *path) {
+    if (r->o->format >= 0)
+        return r->o->format;
+    if (r->p->spec.input)
+        return slc_input_format_parse(r->p->spec.input);
+    size_t n = strlen(path);
+    if ((n > 5 && strcmp(path + n - 5, ".html") == 0) || (n > 4 && strcmp(path + n - 4, ".htm") == 0))
+        return SLC_INPUT_HTML;
+    return SLC_INPUT_JSONL;
+}
+
+static void run_inputs(run *r, sl_doc *doc) {
+    static char *const stdin_only[] = {"-"};
+    char *const *inputs = r->o->ninputs ? r->o->inputs : stdin_only;
+    size_t n = r->o->ninputs ? r->o->ninputs : 1;
+    for (size_t i = 0; i < n && !r->stop; i++) {
+        slc_reader rd;
+        slc_buf err = {0};
+        if (slc_reader_open(&rd, inputs[i], (slc_input_format)format_for(r, inputs[i]),
+                            r->o->max_doc, &err) != 0) {
+            fprintf(stderr, "sluice: %s\n", err.p);
+            slc_buf_free(&err);
+            r->status = SLC_EXIT_IO;
+            continue; /* the other inputs still run; the exit status tells */
+        }
+        int rc;
+        while (!r->stop && (rc = slc_reader_next(&rd, doc, &err)) == 1)
+            handle(r, doc, &rd, 0);
+        if (!r->stop && rc < 0) {
+            fprintf(stderr, "sluice: %s\n", err.p ? err.p : "read error");
+            r->status = rc == SL_ENOMEM ? SLC_EXIT_INTERNAL : SLC_EXIT_IO;
+            r->stop = rc == SL_ENOMEM;
+        }
+        slc_buf_free(&err);
+        slc_reader_close(&rd);
+    }
+}
+
+static void run_source(run *r, sl_doc *doc) {
+    slc_stage *src = &r->p->stages[0];
+    while (!r->stop) {
+        slc_doc_reset(doc);
+        slc_doc_set_origin(doc, src->lib->desc->name, 0);
+        int rc = src->lib->desc->read(src->state, doc);
+        if (rc == 0)
+            break;
+        if (rc < 0 && !slc_doc_error(doc)) {
+            fprintf(stderr, "sluice: stage 1 (plugin %s): %s\n", src->lib->desc->name,
+                    status_name(rc));
+            r->status = SLC_EXIT_IO;
+            break;
+        }
+        handle(r, doc, NULL, 1);
+    }
+}
+
+int slc_pipeline_run(slc_pipeline *p, const slc_run_options *o, slc_run_stats *stats) {
+    memset(stats, 0, sizeof *stats);
+    run r = {p, o, stats, NULL, SLC_EXIT_OK, 0};
+    if (o->dead_letter && !(r.dead = fopen(o->dead_letter, "w"))) {
+        fprintf(stderr, "sluice: %s: cannot open dead-letter file: %s\n", o->dead_letter,
+                strerror(errno));
+        return SLC_EXIT_IO;
+    }
+    sl_doc *doc = slc_doc_new();
+    if (!doc)
+        return SLC_EXIT_INTERNAL;
+    int has_source = p->nstages && p->stages[0].lib->desc->kind == SL_KIND_SOURCE;
+    if (has_source)
+        run_source(&r, doc);
+    else
+        run_inputs(&r, doc);
+    slc_doc_free(doc);
+    for (size_t i = 0; i < p->nstages && !stats->broken_pipe; i++) {
+        slc_stage *s = &p->stages[i];
+        if (!s->lib->desc->flush)
+            continue;
+        int rc = s->lib->desc->flush(s->state);
+        if (rc == SL_EPIPE) {
+            stats->broken_pipe = 1;
+        } else if (rc != 0) {
+            fprintf(stderr, "sluice: stage %d (plugin %s): flush failed: %s\n", s->number,
+                    stage_name(s), status_name(rc));
+            r.status = SLC_EXIT_IO;
+        }
+    }
+    if (r.dead && fclose(r.dead) != 0) {
+        fprintf(stderr, "sluice: %s: cannot write dead-letter file: %s\n", o->dead_letter,
+                strerror(errno));
+        r.status = SLC_EXIT_IO;
+    }
+    if (r.status == SLC_EXIT_OK && stats->failed)
+        r.status = SLC_EXIT_DOCS;
+    return r.status;
+}

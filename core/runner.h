@@ -1,0 +1,67 @@
+/* A loaded pipeline and the loop that streams documents through it. */
+#ifndef SLUICE_CORE_RUNNER_H
+#define SLUICE_CORE_RUNNER_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "loader.h"
+#include "pipeline.h"
+#include "reader.h"
+
+/* Exit statuses of the sluice command. */
+enum slc_exit {
+    SLC_EXIT_OK = 0,
+    SLC_EXIT_INTERNAL = 1, /* out of memory, or a bug */
+    SLC_EXIT_USAGE = 2,    /* bad command line */
+    SLC_EXIT_PIPELINE = 3, /* bad pipeline file, plugin that will not load or create */
+    SLC_EXIT_DOCS = 4,     /* one or more documents failed */
+    SLC_EXIT_IO = 5        /* cannot read input or write output */
+};
+
+typedef struct slc_stage {
+    const slc_plugin_lib *lib;
+    const slc_stage_spec *spec;
+    sl_config *cfg;
+    void *state;
+    int created;
+    int number; /* 1-based, as in messages */
+} slc_stage;
+
+typedef struct slc_pipeline {
+    slc_pipeline_spec spec;
+    slc_search_path search;
+    slc_plugin_lib *libs;
+    size_t nlibs;
+    slc_stage *stages;
+    size_t nstages;
+    slc_stage_spec default_sink; /* used when the last stage is not a sink */
+} slc_pipeline;
+
+/* Parse a pipeline file, find and load its plugins, check every stage's options.
+ * Errors go to diag; returns 0 when the pipeline is good. */
+int slc_pipeline_load(slc_pipeline *p, const char *path, char *const *plugin_dirs, size_t ndirs,
+                      slc_diag *diag);
+/* Create every stage's instance; errors go to diag. */
+int slc_pipeline_create(slc_pipeline *p, slc_diag *diag);
+/* Destroy instances, unload plugins, free everything. */
+void slc_pipeline_free(slc_pipeline *p);
+
+typedef struct slc_run_options {
+    int format; /* an slc_input_format, or -1 for the pipeline's or the file's own */
+    int fail_fast;
+    const char *dead_letter;
+    size_t max_doc;
+    char *const *inputs;
+    size_t ninputs;
+} slc_run_options;
+
+typedef struct slc_run_stats {
+    size_t read, written, failed, repaired;
+    int broken_pipe;
+} slc_run_stats;
+
+/* Stream the inputs through the pipeline; returns an slc_exit status. */
+int slc_pipeline_run(slc_pipeline *p, const slc_run_options *o, slc_run_stats *stats);
+
+#endif

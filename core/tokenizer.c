@@ -1,0 +1,798 @@
+/*
+ * The shared tokenizer: Penn Treebank / CoNLL-2003-like tokens for English news.
+ *
+ * One left-to-right pass over the bytes. ASCII goes through a 128-entry class table (the fast
+ * path, which is nearly all of news text); other code points are classified by their Unicode
+ * general category through utf8proc. Every token gets exact byte offsets; only white space and
+ * invisible format characters are left between tokens.
+ */
+#include "tokenizer.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* ASCII character classes. */
+enum { A_GAP = 1, A_NL = 2, A_ALPHA = 4, A_UPPER = 8, A_DIGIT = 16, A_PUNCT = 32, A_SYM = 64 };
+
+#define G_ A_GAP
+#define N_ (A_GAP | A_NL)
+#define P_ A_PUNCT
+#define S_ A_SYM
+#define D_ A_DIGIT
+#define U_ (A_ALPHA | A_UPPER)
+#define L_ A_ALPHA
+static const unsigned char ascii_class[128] = {
+    G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, N_, G_, G_, N_, G_, G_, /* controls */
+    G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, /* controls */
+    G_, P_, P_, S_, S_, S_, S_, P_, P_, P_, P_, S_, P_, P_, P_, P_, /*  !"#$%&'()*+,-./ */
+    D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, P_, P_, S_, S_, S_, P_, /* 0-9 :;<=>? */
+    S_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, /* @A-O */
+    U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, P_, S_, P_, S_, P_, /* P-Z [\]^_ */
+    P_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, /* `a-o */
+    L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, P_, S_, P_, S_, G_, /* p-z {|}~ DEL */
+};
+#undef G_
+#undef N_
+#undef P_
+#undef S_
+#undef D_
+#undef U_
+#undef L_
+
+/* Classes of any code point, the ASCII ones included. */
+enum cclass {
+    C_GAP,    /* white space, controls */
+    C_NL,     /* a line break */
+    C_FORMAT, /* invisible format character (ZWJ, ZWNJ, soft hyphen, BOM...) */
+    C_UPPER,  /* letter, upper or title case */
+    C_LOWER,  /* letter, lower case */
+    C_LETTER, /* letter without case, or a combining mark */
+    C_DIGIT,  /* digit or other number */
+    C_PUNCT,
+    C_SYM,
+    C_EMOJI,
+    C_RI, /* regional indicator (flags come in pairs) */
+    C_OTHER
+};
+
+/* Whether a class continues a word. */
+#define IS_ALNUM(c) ((c) >= C_UPPER && (c) <= C_DIGIT)
+
+/* Decode one code point at t[i] (i < n); returns its length. Bad bytes decode as U+FFFD, 1 byte. */
+static size_t decode(const unsigned char *t, size_t n, size_t i, int32_t *cp) {
+    unsigned char c = t[i];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    int32_t v;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        v = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        v = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        v = c & 0x07;
+    } else {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    if (i + len > n) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    for (size_t k = 1; k < len; k++) {
+        unsigned char d = t[i + k];
+        if ((d & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        v = (v << 6) | (d & 0x3F);
+    }
+    *cp = v;
+    return len;
+}
+
+/* Emoji proper, not the text-style symbols (© ™ arrows) Unicode also calls pictographic. */
+static int is_emoji(int32_t cp, const unsigned char *t, size_t n, size_t next) {
+    const utf8proc_property_t *p = utf8proc_get_property(cp);
+    int pict = p->boundclass == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC ||
+               p->boundclass == UTF8PROC_BOUNDCLASS_E_BASE ||
+               p->boundclass == UTF8PROC_BOUNDCLASS_E_BASE_GAZ ||
+               p->boundclass == UTF8PROC_BOUNDCLASS_GLUE_AFTER_ZWJ ||
+               p->boundclass == UTF8PROC_BOUNDCLASS_E_ZWG;
+    if (!pict)
+        return 0;
+    if (cp >= 0x1F000 || (cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0x2B00 && cp <= 0x2BFF) ||
+        (cp >= 0x231A && cp <= 0x23FF))
+        return 1;
+    /* A text-style symbol followed by VS16 asks for emoji presentation. */
+    return next + 3 <= n && t[next] == 0xEF && t[next + 1] == 0xB8 && t[next + 2] == 0x8F;
+}
+
+static enum cclass classify_cp(int32_t cp, const unsigned char *t, size_t n, size_t next) {
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LT:
+        return C_UPPER;
+    case UTF8PROC_CATEGORY_LL:
+        return C_LOWER;
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_NL:
+        return C_LETTER;
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NO:
+        return C_DIGIT;
+    case UTF8PROC_CATEGORY_PC:
+    case UTF8PROC_CATEGORY_PD:
+    case UTF8PROC_CATEGORY_PS:
+    case UTF8PROC_CATEGORY_PE:
+    case UTF8PROC_CATEGORY_PI:
+    case UTF8PROC_CATEGORY_PF:
+    case UTF8PROC_CATEGORY_PO:
+        return C_PUNCT;
+    case UTF8PROC_CATEGORY_SM:
+    case UTF8PROC_CATEGORY_SC:
+    case UTF8PROC_CATEGORY_SK:
+    case UTF8PROC_CATEGORY_SO:
+        if (cp == 0xFFFD)
+            return C_OTHER;
+        if (cp >= 0x1F1E6 && cp <= 0x1F1FF)
+            return C_RI;
+        return is_emoji(cp, t, n, next) ? C_EMOJI : C_SYM;
+    case UTF8PROC_CATEGORY_ZS:
+        return C_GAP;
+    case UTF8PROC_CATEGORY_ZL:
+    case UTF8PROC_CATEGORY_ZP:
+        return C_NL;
+    case UTF8PROC_CATEGORY_CC:
+        return cp == 0x85 ? C_NL : C_GAP;
+    case UTF8PROC_CATEGORY_CF:
+        return C_FORMAT;
+    default:
+        return C_OTHER;
+    }
+}
+
+/* Class and length of the code point at t[i]; i < n. */
+static enum cclass class_at(const unsigned char *t, size_t n, size_t i, size_t *len) {
+    unsigned char c = t[i];
+    if (c < 0x80) {
+        unsigned a = ascii_class[c];
+        *len = 1;
+        if (a & A_ALPHA)
+            return (a & A_UPPER) ? C_UPPER : C_LOWER;
+        if (a & A_DIGIT)
+            return C_DIGIT;
+        if (a & A_NL)
+            return C_NL;
+        if (a & A_GAP)
+            return C_GAP;
+        return (a & A_PUNCT) ? C_PUNCT : C_SYM;
+    }
+    int32_t cp;
+    *len = decode(t, n, i, &cp);
+    return classify_cp(cp, t, n, i + *len);
+}
+
+/* Whether a letter, digit or mark starts at t[i] (i may be n). */
+static int alnum_at(const unsigned char *t, size_t n, size_t i) {
+    if (i >= n)
+        return 0;
+    if (t[i] < 0x80)
+        return (ascii_class[t[i]] & (A_ALPHA | A_DIGIT)) != 0;
+    size_t l;
+    enum cclass c = class_at(t, n, i, &l);
+    return IS_ALNUM(c);
+}
+
+static int digit_at(const unsigned char *t, size_t n, size_t i) {
+    return i < n && t[i] >= '0' && t[i] <= '9';
+}
+
+static int ascii_lower(int c) {
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/*
+ * Words whose following period belongs to them ("Mr.", "Inc.", "Aug."): lower case, sorted for
+ * bsearch. `cap` entries keep their period only when capitalized ("Gen." but "next gen.").
+ * Single letters (initials), and short dotted forms (U.S, a.m, Ph.D) need no entry.
+ */
+typedef struct abbrev {
+    const char *s;
+    unsigned char cap;
+} abbrev;
+
+static const abbrev abbrevs[] = {
+    {"adm", 1},    {"al", 0},    {"ala", 1},   {"approx", 0}, {"apr", 1},    {"ariz", 1},
+    {"ark", 1},    {"assn", 0},  {"aug", 1},   {"ave", 0},    {"blvd", 0},   {"brig", 1},
+    {"bros", 0},   {"ca", 0},    {"calif", 1}, {"capt", 1},   {"cdr", 1},    {"cf", 0},
+    {"cmdr", 1},   {"co", 0},    {"col", 1},   {"colo", 1},   {"conn", 1},   {"corp", 0},
+    {"cpl", 1},    {"dec", 1},   {"del", 1},   {"dept", 0},   {"dr", 1},     {"esp", 0},
+    {"etc", 0},    {"feb", 1},   {"fig", 0},   {"figs", 0},   {"fla", 1},    {"fri", 1},
+    {"ft", 0},     {"ga", 1},    {"gen", 1},   {"gov", 1},    {"govt", 0},   {"hon", 1},
+    {"hr", 0},     {"hrs", 0},   {"hwy", 0},   {"ill", 1},    {"inc", 0},    {"incl", 0},
+    {"ind", 1},    {"jan", 1},   {"jr", 0},    {"jul", 1},    {"jun", 1},    {"kan", 1},
+    {"kans", 1},   {"ky", 1},    {"la", 1},    {"lb", 0},     {"lbs", 0},    {"lt", 1},
+    {"ltd", 0},    {"maj", 1},   {"mar", 1},   {"mass", 1},   {"md", 1},     {"messrs", 1},
+    {"mich", 1},   {"minn", 1},  {"miss", 1},  {"mlle", 1},   {"mme", 1},    {"mo", 1},
+    {"mont", 1},   {"mr", 1},    {"mrs", 1},   {"ms", 1},     {"msgr", 1},   {"mt", 0},
+    {"neb", 1},    {"nev", 1},   {"no", 1},    {"nos", 1},    {"nov", 1},    {"oct", 1},
+    {"okla", 1},   {"ont", 1},   {"op", 0},    {"ore", 1},    {"oz", 0},     {"pa", 1},
+    {"pfc", 1},    {"pl", 0},    {"plc", 0},   {"pp", 0},     {"pres", 1},   {"prof", 1},
+    {"pvt", 1},    {"rd", 0},    {"rep", 1},   {"reps", 1},   {"rev", 1},    {"sen", 1},
+    {"sens", 1},   {"sep", 1},   {"sept", 1},  {"sgt", 1},    {"sq", 0},     {"sr", 0},
+    {"st", 0},     {"ste", 1},   {"supt", 1},  {"tenn", 1},   {"tex", 1},    {"univ", 0},
+    {"va", 1},     {"viz", 0},   {"vol", 0},   {"vols", 0},   {"vs", 0},     {"vt", 1},
+    {"wash", 1},   {"wis", 1},   {"wyo", 1},   {"yr", 0},     {"yrs", 0},
+};
+
+static int abbrev_cmp(const void *key, const void *elem) {
+    return strcmp((const char *)key, ((const abbrev *)elem)->s);
+}
+
+/* Whether t[s, e) (ASCII letters) keeps a following period. */
+static int known_abbrev(const unsigned char *t, size_t s, size_t e) {
+    char key[8];
+    size_t n = e - s;
+    if (n == 0 || n >= sizeof key)
+        return 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!(t[s + k] < 0x80 && (ascii_class[t[s + k]] & A_ALPHA)))
+            return 0;
+        key[k] = (char)ascii_lower(t[s + k]);
+    }
+    key[n] = '\0';
+    const abbrev *a = bsearch(key, abbrevs, sizeof abbrevs / sizeof abbrevs[0], sizeof abbrevs[0],
+                              abbrev_cmp);
+    if (!a)
+        return 0;
+    return !a->cap || (t[s] >= 'A' && t[s] <= 'Z');
+}
+
+/* --- output --- */
+
+static int push(slc_tokens *o, size_t s, size_t e, unsigned kind, unsigned flags) {
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 64;
+        sl_token *v = realloc(o->v, cap * sizeof *v);
+        if (!v)
+            return SL_ENOMEM;
+        o->v = v;
+        o->cap = cap;
+    }
+    sl_token *k = &o->v[o->n++];
+    k->start = s;
+    k->end = e;
+    k->kind = kind;
+    k->flags = flags;
+    return SL_OK;
+}
+
+/* Case and digit flags of t[s, e). */
+static unsigned shape_flags(const unsigned char *t, size_t n, size_t s, size_t e) {
+    int seen_letter = 0, upper = 0, lower = 0, digit = 0;
+    unsigned f = 0;
+    size_t i = s;
+    while (i < e) {
+        enum cclass c;
+        size_t l;
+        if (t[i] < 0x80) {
+            unsigned a = ascii_class[t[i]];
+            l = 1;
+            c = (a & A_ALPHA) ? ((a & A_UPPER) ? C_UPPER : C_LOWER)
+                              : ((a & A_DIGIT) ? C_DIGIT : C_PUNCT);
+        } else {
+            c = class_at(t, n, i, &l);
+        }
+        if (c == C_UPPER || c == C_LOWER || c == C_LETTER) {
+            if (!seen_letter && c == C_UPPER)
+                f |= SL_TOKF_UPPER_INITIAL;
+            seen_letter = 1;
+            upper |= c == C_UPPER;
+            lower |= c == C_LOWER;
+        } else if (c == C_DIGIT) {
+            digit = 1;
+        }
+        i += l;
+    }
+    if (upper && !lower)
+        f |= SL_TOKF_ALL_UPPER;
+    if (digit)
+        f |= SL_TOKF_HAS_DIGIT;
+    return f;
+}
+
+static int emit(slc_tokens *o, const unsigned char *t, size_t n, size_t s, size_t e, unsigned kind,
+                unsigned flags) {
+    if (kind != SL_TOK_PUNCT)
+        flags |= shape_flags(t, n, s, e);
+    return push(o, s, e, kind, flags);
+}
+
+/* --- token scanners: each returns the end of what it consumed --- */
+
+static int starts_ci(const unsigned char *t, size_t n, size_t i, const char *lit) {
+    for (; *lit; lit++, i++)
+        if (i >= n || ascii_lower(t[i]) != *lit)
+            return 0;
+    return 1;
+}
+
+/* A URL from s: up to white space, without trailing punctuation or an unbalanced ')'. */
+static size_t scan_url(const unsigned char *t, size_t n, size_t s) {
+    size_t i = s;
+    int parens = 0;
+    while (i < n) {
+        unsigned char c = t[i];
+        if (c < 0x80) {
+            if ((ascii_class[c] & A_GAP) || c == '"' || c == '<' || c == '>' || c == '`')
+                break;
+            if (c == '(')
+                parens++;
+            else if (c == ')') {
+                if (parens == 0)
+                    break;
+                parens--;
+            }
+            i++;
+        } else {
+            size_t l;
+            enum cclass k = class_at(t, n, i, &l);
+            if (!IS_ALNUM(k))
+                break;
+            i += l;
+        }
+    }
+    while (i > s && strchr(".,;:!?'", t[i - 1]) != NULL)
+        i--;
+    return i;
+}
+
+/* An e-mail domain after '@' at `at`: labels of [alnum-] with at least one dot; 0 if none. */
+static size_t scan_email_domain(const unsigned char *t, size_t n, size_t at) {
+    size_t i = at + 1, last_ok = 0;
+    int dots = 0;
+    while (i < n) {
+        unsigned char c = t[i];
+        if (c < 0x80 && (ascii_class[c] & (A_ALPHA | A_DIGIT))) {
+            i++;
+            if (dots)
+                last_ok = i;
+        } else if ((c == '-' || c == '_') && alnum_at(t, n, i + 1)) {
+            i++;
+        } else if (c == '.' && alnum_at(t, n, i + 1) && i > at + 1) {
+            dots++;
+            i++;
+        } else {
+            break;
+        }
+    }
+    return dots ? last_ok : 0;
+}
+
+/* Clitics split from the end of a word: n't, 's, 're, 've, 'll, 'd, 'm (' or ’). */
+static size_t clitic_start(const unsigned char *t, size_t s, size_t e) {
+    /* Find the last apostrophe and its byte length. */
+    size_t a = 0, alen = 0;
+    for (size_t k = e; k > s;) {
+        k--;
+        if (t[k] == '\'') {
+            a = k;
+            alen = 1;
+            break;
+        }
+        if (t[k] == 0x99 && k >= s + 2 && t[k - 1] == 0x80 && t[k - 2] == 0xE2) {
+            a = k - 2;
+            alen = 3;
+            break;
+        }
+        if (e - k > 3)
+            return e;
+    }
+    if (!alen || a == s)
+        return e;
+    size_t rest = e - (a + alen);
+    const unsigned char *r = t + a + alen;
+    int lc0 = rest > 0 ? ascii_lower(r[0]) : 0, lc1 = rest > 1 ? ascii_lower(r[1]) : 0;
+    if (rest == 1 && lc0 == 't' && a >= s + 2 && ascii_lower(t[a - 1]) == 'n')
+        return a - 1; /* don't -> do n't */
+    if (rest == 1 && (lc0 == 's' || lc0 == 'd' || lc0 == 'm'))
+        return a;
+    if (rest == 2 && ((lc0 == 'r' && lc1 == 'e') || (lc0 == 'v' && lc1 == 'e') ||
+                      (lc0 == 'l' && lc1 == 'l')))
+        return a;
+    return e;
+}
+
+/* Whether an '@' follows in the same run of e-mail local-part characters (Jane.Doe@...). */
+static int email_ahead(const unsigned char *t, size_t n, size_t p) {
+    for (size_t k = p; k < n && k < p + 64; k++) {
+        unsigned char c = t[k];
+        if (c == '@')
+            return 1;
+        if (!(c < 0x80 && ((ascii_class[c] & (A_ALPHA | A_DIGIT)) || c == '.' || c == '_' ||
+                           c == '-' || c == '+')))
+            return 0;
+    }
+    return 0;
+}
+
+typedef struct tz {
+    const unsigned char *t;
+    size_t n;
+    slc_tokens *out;
+} tz;
+
+/* A word or number starting at s (an alphanumeric character). Emits one to three tokens. */
+static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
+    const unsigned char *t = z->t;
+    size_t n = z->n;
+    if ((t[s] == 'h' || t[s] == 'H' || t[s] == 'w' || t[s] == 'W' || t[s] == 'f' ||
+         t[s] == 'F') &&
+        (starts_ci(t, n, s, "http://") || starts_ci(t, n, s, "https://") ||
+         starts_ci(t, n, s, "ftp://") || (starts_ci(t, n, s, "www.") && alnum_at(t, n, s + 4)))) {
+        size_t e = scan_url(t, n, s);
+        *endp = e;
+        return emit(z->out, t, n, s, e, SL_TOK_URL, gap);
+    }
+    size_t p = s, seg = s;
+    int dotted = 0, seg_long = 0, seg_digit = 0, alpha = 0;
+    for (;;) {
+        /* The alphanumeric run. */
+        while (p < n) {
+            unsigned char c = t[p];
+            if (c < 0x80) {
+                unsigned a = ascii_class[c];
+                if (a & A_ALPHA)
+                    alpha = 1;
+                else if (a & A_DIGIT)
+                    seg_digit = 1;
+                else
+                    break;
+                p++;
+            } else {
+                size_t l;
+                enum cclass k = class_at(t, n, p, &l);
+                if (IS_ALNUM(k)) {
+                    alpha |= k != C_DIGIT;
+                    p += l;
+                } else if (k == C_FORMAT && alnum_at(t, n, p + l)) {
+                    p += l; /* ZWJ, ZWNJ, soft hyphen inside a word */
+                } else {
+                    break;
+                }
+            }
+        }
+        if (p >= n)
+            break;
+        unsigned char c = t[p];
+        unsigned char prev = t[p - 1];
+        if (c == '.') {
+            if (!alnum_at(t, n, p + 1))
+                break;
+            /* "end.Next": a missing space between sentences, not an inner period. */
+            if (p - seg >= 2 && !seg_digit && t[p + 1] >= 'A' && t[p + 1] <= 'Z' && p + 2 < n &&
+                t[p + 2] >= 'a' && t[p + 2] <= 'z' && !email_ahead(t, n, p))
+                break;
+            dotted = 1;
+            if (p - seg > 3)
+                seg_long = 1;
+            p++;
+            seg = p;
+            seg_digit = 0;
+            continue;
+        }
+        if (c == '-' || c == '\'' || c == '_') {
+            if (!alnum_at(t, n, p + 1))
+                break;
+            p++;
+            continue;
+        }
+        if (c == '&' && prev >= 'A' && prev <= 'Z' && p + 1 < n && t[p + 1] >= 'A' &&
+            t[p + 1] <= 'Z') {
+            p++; /* AT&T, S&P */
+            continue;
+        }
+        if (c == 0xE2 && p + 2 < n && t[p + 1] == 0x80 &&
+            (t[p + 2] == 0x99 || t[p + 2] == 0x90 || t[p + 2] == 0x91) && alnum_at(t, n, p + 3)) {
+            p += 3; /* ’ and Unicode hyphens inside a word */
+            continue;
+        }
+        if (c == ',' && prev >= '0' && prev <= '9' && digit_at(t, n, p + 1) &&
+            digit_at(t, n, p + 2) && digit_at(t, n, p + 3) && !digit_at(t, n, p + 4)) {
+            p++; /* 1,000 */
+            continue;
+        }
+        if (c == ':') {
+            if (prev >= '0' && prev <= '9' && digit_at(t, n, p + 1)) {
+                p++; /* 10:30 */
+                continue;
+            }
+            if (p + 2 < n && t[p + 1] == '/' && t[p + 2] == '/' && !seg_digit && p - s <= 10 &&
+                !dotted) {
+                size_t e = scan_url(t, n, s);
+                *endp = e;
+                return emit(z->out, t, n, s, e, SL_TOK_URL, gap);
+            }
+            break;
+        }
+        if (c == '/' && alnum_at(t, n, p + 1)) {
+            p++; /* 02/13/2001, and/or */
+            continue;
+        }
+        if (c == '@' || (c == '+' && p + 1 < n && (t[p + 1] == '@' || alnum_at(t, n, p + 1)))) {
+            /* Possibly an e-mail address: find the '@' after an optional +tag. */
+            size_t at = p;
+            if (c == '+') {
+                at = p + 1;
+                while (at < n && t[at] < 0x80 && (ascii_class[t[at]] & (A_ALPHA | A_DIGIT)))
+                    at++;
+            }
+            if (at < n && t[at] == '@') {
+                size_t e = scan_email_domain(t, n, at);
+                if (e) {
+                    *endp = e;
+                    return emit(z->out, t, n, s, e, SL_TOK_EMAIL, gap);
+                }
+            }
+            break;
+        }
+        break;
+    }
+    if (p - seg > 3)
+        seg_long = 1;
+
+    unsigned kind = (t[s] < 0x80 && (ascii_class[t[s]] & A_DIGIT)) ? SL_TOK_NUMBER : SL_TOK_WORD;
+    if (kind == SL_TOK_WORD && !alpha)
+        kind = SL_TOK_NUMBER; /* non-ASCII digits */
+
+    /* A following period that belongs to the word: initials, U.S., a.m., Mr., Inc. */
+    if (p < n && t[p] == '.' && kind == SL_TOK_WORD && !(p + 1 < n && t[p + 1] == '.')) {
+        int keep;
+        if (dotted)
+            keep = !seg_long && !seg_digit;
+        else if (t[s] < 0x80) {
+            size_t len = p - s;
+            keep = len == 1 || known_abbrev(t, s, p);
+        } else {
+            /* One non-ASCII letter: an initial such as "Ö." */
+            size_t l;
+            class_at(t, n, s, &l);
+            keep = s + l == p;
+        }
+        if (keep) {
+            *endp = p + 1;
+            return emit(z->out, t, n, s, p + 1, SL_TOK_WORD, gap);
+        }
+    }
+
+    *endp = p;
+    if (kind == SL_TOK_WORD) {
+        size_t c = clitic_start(t, s, p);
+        if (c < p) {
+            int rc = emit(z->out, t, n, s, c, SL_TOK_WORD, gap);
+            if (rc == SL_OK)
+                rc = emit(z->out, t, n, c, p, SL_TOK_CLITIC, 0);
+            return rc;
+        }
+    }
+    return emit(z->out, t, n, s, p, kind, gap);
+}
+
+/* An emoji sequence: modifiers, variation selectors, keycaps, tags and ZWJ joins. */
+static size_t scan_emoji(const unsigned char *t, size_t n, size_t i) {
+    for (;;) {
+        int32_t cp;
+        size_t l = decode(t, n, i, &cp);
+        i += l;
+        while (i < n) {
+            l = decode(t, n, i, &cp);
+            if (cp == 0xFE0F || cp == 0xFE0E || cp == 0x20E3 || (cp >= 0x1F3FB && cp <= 0x1F3FF) ||
+                (cp >= 0xE0020 && cp <= 0xE007F))
+                i += l;
+            else
+                break;
+        }
+        if (i < n && cp == 0x200D && i + l < n) {
+            size_t l2, nx = i + l;
+            enum cclass k = class_at(t, n, nx, &l2);
+            if (k == C_EMOJI || k == C_SYM) {
+                i = nx;
+                continue;
+            }
+        }
+        return i;
+    }
+}
+
+/* One token (or a word split into several) starting at i. */
+static int scan_token(tz *z, size_t i, enum cclass k, size_t len, unsigned gap, size_t *endp) {
+    const unsigned char *t = z->t;
+    size_t n = z->n;
+    slc_tokens *o = z->out;
+    if (IS_ALNUM(k))
+        return scan_word(z, i, gap, endp);
+    unsigned char c = t[i];
+    size_t e = i + len;
+    unsigned kind = SL_TOK_PUNCT;
+    switch (k) {
+    case C_PUNCT:
+    case C_SYM:
+        if (c >= 0x80) {
+            kind = k == C_PUNCT ? SL_TOK_PUNCT : SL_TOK_SYMBOL;
+            break;
+        }
+        kind = (ascii_class[c] & A_PUNCT) ? SL_TOK_PUNCT : SL_TOK_SYMBOL;
+        switch (c) {
+        case '.':
+            if (digit_at(t, n, e) && !(gap == 0 && i > 0 && alnum_at(t, n, i - 1))) {
+                /* ".5" */
+                size_t we;
+                int rc = scan_word(z, e, gap, &we);
+                if (rc == SL_OK)
+                    o->v[o->n - 1].start = i; /* a digit starts exactly one token */
+                *endp = we;
+                return rc;
+            }
+            /* A run of periods is one ellipsis token. */
+            /* fall through */
+        case '-':
+        case '?':
+        case '!':
+        case '*':
+        case '=':
+        case '_':
+        case '`':
+            while (e < n && (t[e] == c || ((c == '?' || c == '!') && (t[e] == '?' || t[e] == '!'))))
+                e++;
+            break;
+        case '\'':
+            /* A clitic after a period or quote ("Jr.'s"), or a decade ("'90s"). */
+            if (gap == 0 && i > 0 && e < n) {
+                size_t r = e;
+                while (r < n && t[r] < 0x80 && (ascii_class[t[r]] & A_ALPHA) && r - e < 3)
+                    r++;
+                if (r > e && !alnum_at(t, n, r) && clitic_start(t, i - 1, r) == i) {
+                    kind = SL_TOK_CLITIC;
+                    e = r;
+                    break;
+                }
+            }
+            if (digit_at(t, n, e) && digit_at(t, n, e + 1) && !digit_at(t, n, e + 2)) {
+                e += 2;
+                if (e < n && t[e] == 's')
+                    e++;
+                if (!alnum_at(t, n, e)) {
+                    kind = SL_TOK_NUMBER;
+                    break;
+                }
+                e = i + 1;
+            }
+            if (e < n && t[e] == '\'')
+                e++; /* '' */
+            break;
+        case '@':
+            if (e < n && (t[e] == '_' || alnum_at(t, n, e))) {
+                while (e < n && (t[e] == '_' || (t[e] < 0x80 && (ascii_class[t[e]] & (A_ALPHA | A_DIGIT)))))
+                    e++;
+                if (e > i + 1)
+                    kind = SL_TOK_HANDLE;
+                else
+                    e = i + 1;
+            }
+            break;
+        case '#': {
+            size_t r = e;
+            int letter = 0;
+            while (r < n) {
+                size_t l;
+                enum cclass kk = class_at(t, n, r, &l);
+                if (!IS_ALNUM(kk) && t[r] != '_')
+                    break;
+                letter |= kk != C_DIGIT;
+                r += l;
+            }
+            if (letter) {
+                kind = SL_TOK_HASHTAG;
+                e = r;
+            }
+            break;
+        }
+        default:
+            break;
+        }
+        break;
+    case C_EMOJI:
+        kind = SL_TOK_EMOJI;
+        e = scan_emoji(t, n, i);
+        break;
+    case C_RI: {
+        kind = SL_TOK_EMOJI;
+        size_t l;
+        if (e < n && class_at(t, n, e, &l) == C_RI)
+            e += l;
+        break;
+    }
+    default:
+        kind = SL_TOK_OTHER;
+        break;
+    }
+    *endp = e;
+    return emit(o, t, n, i, e, kind, gap);
+}
+
+int slc_tokenize(const char *text, size_t len, slc_tokens *out) {
+    out->n = 0;
+    if (!text || len == 0)
+        return SL_OK;
+    if (out->cap < len / 5 + 16) {
+        size_t cap = len / 5 + 16;
+        sl_token *v = realloc(out->v, cap * sizeof *v);
+        if (!v)
+            return SL_ENOMEM;
+        out->v = v;
+        out->cap = cap;
+    }
+    tz z = {(const unsigned char *)text, len, out};
+    const unsigned char *t = z.t;
+    size_t i = 0;
+    unsigned space = 0, breaks = 0;
+    while (i < len) {
+        unsigned char c = t[i];
+        enum cclass k;
+        size_t l;
+        if (c < 0x80) {
+            unsigned a = ascii_class[c];
+            if (a & A_GAP) {
+                space = 1;
+                if (c == '\n' || (c == '\r' && !(i + 1 < len && t[i + 1] == '\n')))
+                    breaks++;
+                i++;
+                continue;
+            }
+            l = 1;
+            if (a & A_ALPHA)
+                k = (a & A_UPPER) ? C_UPPER : C_LOWER;
+            else if (a & A_DIGIT)
+                k = C_DIGIT;
+            else
+                k = (a & A_PUNCT) ? C_PUNCT : C_SYM;
+        } else {
+            k = class_at(t, len, i, &l);
+            if (k == C_GAP || k == C_NL || k == C_FORMAT) {
+                /* Invisible characters do not count as space: "a\u200Bb" has no space. */
+                space |= k != C_FORMAT;
+                breaks += k == C_NL;
+                i += l;
+                continue;
+            }
+        }
+        unsigned gap = (space ? SL_TOKF_SPACE_BEFORE : 0) | (breaks ? SL_TOKF_NEWLINE_BEFORE : 0) |
+                       (breaks >= 2 ? SL_TOKF_PARAGRAPH_BEFORE : 0);
+        size_t e;
+        int rc = scan_token(&z, i, k, l, gap, &e);
+        if (rc != SL_OK)
+            return rc;
+        i = e;
+        space = 0;
+        breaks = 0;
+    }
+    return SL_OK;
+}
+
+void slc_tokens_free(slc_tokens *tokens) {
+    free(tokens->v);
+    tokens->v = NULL;
+    tokens->n = 0;
+    tokens->cap = 0;
+}

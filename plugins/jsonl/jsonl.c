@@ -1,0 +1,145 @@
+/* The jsonl sink: each document as one line of JSON, to standard output or a file. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sluice/sluice.h"
+
+/* Output is written in blocks of whole lines, so that two sinks sharing standard output
+ * never interleave inside a line. */
+#define BLOCK_SIZE (256u << 10)
+
+typedef struct jsonl_sink {
+    const sl_host *host;
+    int fd;
+    int own_fd;
+    char *path;
+    unsigned flags;
+    char *buf;
+    size_t len;
+} jsonl_sink;
+
+static const sl_option options[] = {
+    {"path", SL_OPT_STRING, NULL, 0, NULL, "file to write (created or truncated); standard output when unset"},
+    {"byte_offsets", SL_OPT_BOOL, "false", 0, NULL, "write UTF-8 byte offsets instead of code point offsets"},
+    {"tokens", SL_OPT_BOOL, "false", 0, NULL, "also write the tokens layer"},
+    {NULL, 0, NULL, 0, NULL, NULL},
+};
+
+static int write_all(jsonl_sink *s, const char *p, size_t n) {
+    while (n) {
+        ssize_t w = write(s->fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EPIPE)
+                return SL_EPIPE;
+            s->host->log(SL_LOG_ERROR, "jsonl: cannot write %s: %s", s->path, strerror(errno));
+            return SL_EIO;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return SL_OK;
+}
+
+static int drain(jsonl_sink *s) {
+    int rc = write_all(s, s->buf, s->len);
+    s->len = 0;
+    return rc;
+}
+
+static int jsonl_create(const sl_host *host, const sl_config *cfg, void **state) {
+    jsonl_sink *s = calloc(1, sizeof *s);
+    if (!s)
+        return SL_ENOMEM;
+    s->host = host;
+    const char *path = host->cfg_string(cfg, "path");
+    s->path = strdup(path ? path : "standard output");
+    s->buf = malloc(BLOCK_SIZE);
+    if (!s->path || !s->buf) {
+        free(s->path);
+        free(s->buf);
+        free(s);
+        return SL_ENOMEM;
+    }
+    if (host->cfg_bool(cfg, "byte_offsets"))
+        s->flags |= SL_JSON_BYTE_OFFSETS;
+    if (host->cfg_bool(cfg, "tokens"))
+        s->flags |= SL_JSON_TOKENS;
+    s->fd = 1;
+    if (path) {
+        s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (s->fd < 0) {
+            int rc = host->cfg_error(cfg, "path", "cannot open '%s': %s", path, strerror(errno));
+            free(s->path);
+            free(s->buf);
+            free(s);
+            return rc;
+        }
+        s->own_fd = 1;
+    }
+    *state = s;
+    return SL_OK;
+}
+
+static int jsonl_process(void *state, sl_doc *doc) {
+    jsonl_sink *s = state;
+    size_t n;
+    const char *json = s->host->doc_json(doc, s->flags, &n);
+    if (!json)
+        return s->host->doc_fail(doc, "out of memory while writing JSON");
+    if (s->len + n + 1 > BLOCK_SIZE) {
+        int rc = drain(s);
+        if (rc != SL_OK)
+            return rc == SL_EIO ? s->host->doc_fail(doc, "cannot write %s: %s", s->path,
+                                                    strerror(errno)),
+                   SL_EIO : rc;
+        if (n + 1 > BLOCK_SIZE) { /* a huge document goes straight out */
+            rc = write_all(s, json, n);
+            if (rc == SL_OK)
+                rc = write_all(s, "\n", 1);
+            return rc;
+        }
+    }
+    memcpy(s->buf + s->len, json, n);
+    s->buf[s->len + n] = '\n';
+    s->len += n + 1;
+    return SL_OK;
+}
+
+static int jsonl_flush(void *state) {
+    return drain(state);
+}
+
+static void jsonl_destroy(void *state) {
+    jsonl_sink *s = state;
+    if (s->own_fd)
+        close(s->fd);
+    free(s->path);
+    free(s->buf);
+    free(s);
+}
+
+static const sl_plugin plugin = {
+    SL_PLUGIN_HEADER,
+    SL_KIND_SINK,
+    "jsonl",
+    "1.0.0",
+    "write each document as one line of JSON (the sluice document format)",
+    options,
+    jsonl_create,
+    jsonl_process,
+    NULL,
+    jsonl_flush,
+    jsonl_destroy,
+};
+
+SL_PLUGIN_ENTRY(host) {
+    (void)host;
+    return &plugin;
+}

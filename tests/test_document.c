@@ -1,0 +1,171 @@
+/* The document model through the host API: fields kept, text replaced, layers, offsets. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "document.h"
+
+static const sl_host *H;
+
+static const char *json_of(sl_doc *d, unsigned flags) {
+    size_t n;
+    const char *s = H->doc_json(d, flags, &n);
+    assert_non_null(s);
+    assert_int_equal(strlen(s), n);
+    return s;
+}
+
+static void fields_are_preserved(void **state) {
+    (void)state;
+    sl_doc *d = slc_doc_new();
+    const char *in = "{\"id\": \"a1\", \"url\": \"http://x/\", \"n\": [1, {\"b\": null}], "
+                     "\"text\": \"Kerry met Lavrov.\", \"z\": false}";
+    assert_int_equal(slc_doc_load_json(d, in, strlen(in), "f:1"), SL_OK);
+    assert_string_equal(H->doc_id(d), "a1");
+    size_t len;
+    assert_string_equal(H->doc_text(d, &len), "Kerry met Lavrov.");
+    assert_string_equal(H->doc_meta_string(d, "url", NULL), "http://x/");
+    assert_null(H->doc_meta_string(d, "n", NULL)); /* not a string */
+    assert_string_equal(json_of(d, 0), "{\"id\":\"a1\",\"url\":\"http://x/\",\"n\":[1, {\"b\": null}],"
+                                        "\"text\":\"Kerry met Lavrov.\",\"z\":false}");
+    slc_doc_free(d);
+}
+
+static void missing_id_is_made(void **state) {
+    (void)state;
+    sl_doc *d = slc_doc_new();
+    const char *in = "{\"text\": \"x\"}";
+    assert_int_equal(slc_doc_load_json(d, in, strlen(in), "in.jsonl:7"), SL_OK);
+    assert_string_equal(H->doc_id(d), "in.jsonl:7");
+    assert_string_equal(json_of(d, 0), "{\"id\":\"in.jsonl:7\",\"text\":\"x\"}");
+    slc_doc_reset(d);
+    const char *num = "{\"id\": 17, \"text\": \"y\"}";
+    assert_int_equal(slc_doc_load_json(d, num, strlen(num), "f:1"), SL_OK);
+    assert_string_equal(H->doc_id(d), "17");
+    slc_doc_free(d);
+}
+
+static void malformed_records_fail(void **state) {
+    (void)state;
+    static const char *const bad[] = {"{\"id\": 1}", "{\"text\": 5}", "[1]", "{\"text\": \"x\"",
+                                      "{\"id\": {}, \"text\": \"x\"}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        sl_doc *d = slc_doc_new();
+        assert_int_equal(slc_doc_load_json(d, bad[i], strlen(bad[i]), "f:1"), SL_EDOC);
+        assert_non_null(slc_doc_error(d));
+        slc_doc_free(d);
+    }
+}
+
+static void set_text_drops_layers(void **state) {
+    (void)state;
+    sl_doc *d = slc_doc_new();
+    const char *in = "{\"id\":\"a\",\"text\":\"one two\"}";
+    slc_doc_load_json(d, in, strlen(in), "f:1");
+    sl_layer *l = H->layer_new(d, "things", 0);
+    assert_int_equal(H->span_add(l, 0, 3, "X"), 0);
+    assert_non_null(H->layer_get(d, "things"));
+    assert_int_equal(H->doc_set_text(d, "fresh \xFF text", 12), SL_OK);
+    assert_null(H->layer_get(d, "things"));
+    assert_int_equal(slc_doc_repairs(d), 1);
+    assert_string_equal(json_of(d, 0), "{\"id\":\"a\",\"text\":\"fresh \xEF\xBF\xBD text\"}");
+    slc_doc_free(d);
+}
+
+static void layers_with_code_point_offsets(void **state) {
+    (void)state;
+    sl_doc *d = slc_doc_new();
+    const char *text = "Caf\xC3\xA9 in Gen\xC3\xA8ve.";
+    assert_int_equal(slc_doc_load_text(d, "t", text, strlen(text)), SL_OK);
+    sl_layer *l = H->layer_new(d, "entities", SL_LAYER_WITH_TEXT);
+    long i = H->span_add(l, 9, 16, "LOC"); /* "Genève" */
+    assert_int_equal(i, 0);
+    assert_int_equal(H->span_set_string(l, 0, "code", "CHE"), SL_OK);
+    assert_int_equal(H->span_set_range(l, 0, "head", 9, 12), SL_OK);
+    assert_int_equal(H->span_set_json(l, 0, "extra", "{\"a\": [1]}"), SL_OK);
+    assert_int_equal(H->span_set_json(l, 0, "bad", "{oops"), SL_EINVAL);
+    assert_int_equal(H->span_add(l, 4, 5, NULL), -1);  /* inside a character */
+    assert_int_equal(H->span_add(l, 3, 99, NULL), -1); /* past the end */
+    assert_string_equal(H->span_get_string(l, 0, "code"), "CHE");
+    assert_string_equal(json_of(d, 0),
+                        "{\"id\":\"t\",\"text\":\"Caf\xC3\xA9 in Gen\xC3\xA8ve.\",\"entities\":[{\"start\":8,"
+                        "\"end\":14,\"label\":\"LOC\",\"text\":\"Gen\xC3\xA8ve\",\"code\":\"CHE\","
+                        "\"head\":{\"start\":8,\"end\":11,\"text\":\"Gen\"},\"extra\":{\"a\": [1]}}]}");
+    const char *bytes = json_of(d, SL_JSON_BYTE_OFFSETS);
+    assert_non_null(strstr(bytes, "\"start\":9,\"end\":16"));
+    slc_doc_free(d);
+}
+
+static void layer_replaces_input_field(void **state) {
+    (void)state;
+    sl_doc *d = slc_doc_new();
+    const char *in = "{\"id\":\"a\",\"sentences\":[\"old\"],\"text\":\"A. B.\"}";
+    slc_doc_load_json(d, in, strlen(in), "f:1");
+    sl_layer *l = H->layer_new(d, "sentences", 0);
+    H->span_add(l, 0, 2, NULL);
+    H->span_add(l, 3, 5, NULL);
+    assert_string_equal(json_of(d, 0), "{\"id\":\"a\",\"text\":\"A. B.\",\"sentences\":[{\"start\":0,"
+                                        "\"end\":2},{\"start\":3,\"end\":5}]}");
+    slc_doc_free(d);
+}
+
+static void meta_setters(void **state) {
+    (void)state;
+    sl_doc *d = slc_doc_new();
+    const char *html = "<p>x</p>";
+    assert_int_equal(slc_doc_load_html(d, "page.html", html, strlen(html)), SL_OK);
+    size_t n;
+    assert_string_equal(H->doc_meta_string(d, "html", &n), html);
+    assert_int_equal(H->doc_meta_set_string(d, "title", "T\"1", 3), SL_OK);
+    assert_int_equal(H->doc_meta_set_number(d, "score", 2.5), SL_OK);
+    assert_int_equal(H->doc_meta_set_json(d, "tags", "[\"a\",\"b\"]"), SL_OK);
+    assert_int_equal(H->doc_meta_set_json(d, "bad", "[1,"), SL_EINVAL);
+    assert_int_equal(H->doc_meta_remove(d, "html"), SL_OK);
+    assert_int_equal(H->doc_meta_remove(d, "nothing"), SL_ENOTFOUND);
+    assert_int_equal(H->doc_set_id(d, "new"), SL_OK);
+    assert_string_equal(json_of(d, 0), "{\"id\":\"new\",\"title\":\"T\\\"1\",\"score\":2.5,"
+                                        "\"tags\":[\"a\",\"b\"],\"text\":\"\"}");
+    slc_doc_free(d);
+}
+
+static void fail_records_message(void **state) {
+    (void)state;
+    sl_doc *d = slc_doc_new();
+    slc_doc_load_text(d, "t", "x", 1);
+    assert_null(slc_doc_error(d));
+    assert_int_equal(H->doc_fail(d, "bad %d", 7), SL_EDOC);
+    assert_string_equal(slc_doc_error(d), "bad 7");
+    slc_doc_reset(d);
+    assert_null(slc_doc_error(d));
+    slc_doc_free(d);
+}
+
+static void host_table_is_complete(void **state) {
+    (void)state;
+    assert_int_equal(H->abi_major, SL_ABI_MAJOR);
+    assert_int_equal(H->struct_size, sizeof(sl_host));
+    assert_true(SL_HOST_HAS(H, doc_origin));
+    const void *const *fn = (const void *const *)&H->log;
+    size_t count = (sizeof(sl_host) - offsetof(sl_host, log)) / sizeof(void *);
+    for (size_t i = 0; i < count; i++)
+        assert_non_null(fn[i]);
+}
+
+int main(void) {
+    H = slc_host();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fields_are_preserved),
+        cmocka_unit_test(missing_id_is_made),
+        cmocka_unit_test(malformed_records_fail),
+        cmocka_unit_test(set_text_drops_layers),
+        cmocka_unit_test(layers_with_code_point_offsets),
+        cmocka_unit_test(layer_replaces_input_field),
+        cmocka_unit_test(meta_setters),
+        cmocka_unit_test(fail_records_message),
+        cmocka_unit_test(host_table_is_complete),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
