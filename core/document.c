@@ -378,7 +378,21 @@ int slc_doc_load_html(sl_doc *d, const char *id, const char *html, size_t len) {
     if (add_id_first(d, id) != 0)
         return SL_ENOMEM;
     d->text_loaded = 1;
-    return slc_doc_meta_set_string(d, "html", html, len);
+    if (slc_utf8_valid_prefix(html, len) == len)
+        return slc_doc_meta_set_string(d, "html", html, len);
+    /* A page in a legacy charset: keep every byte, as the Latin-1 character of the same
+     * number, so that the boilerplate stage can recover the bytes and decode them by the
+     * page's own charset declaration. */
+    slc_buf mapped = {0};
+    int rc = slc_buf_reserve(&mapped, len + len / 2);
+    for (size_t i = 0; i < len && rc == 0; i++)
+        rc = slc_utf8_put(&mapped, (unsigned char)html[i]);
+    if (rc == 0)
+        rc = slc_doc_meta_set_string(d, "html", mapped.p, mapped.len);
+    if (rc == 0)
+        rc = slc_doc_meta_set_string(d, "html_encoding", "latin1", 6);
+    slc_buf_free(&mapped);
+    return rc;
 }
 
 void slc_doc_set_origin(sl_doc *d, const char *origin, long line) {

@@ -1,6 +1,7 @@
 #include "json.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,12 +42,24 @@ static int hex_value(unsigned char c) {
     return -1;
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Whether any of 8 bytes may be a quote, a backslash or a control character. False positives
+ * are possible (the bytewise loop sorts them out); misses are not. */
+static int may_need_stop(uint64_t w) {
+    uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+    return (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w)) & HIGHS ? 1 : 0;
+}
+
 /* At an opening quote: move past the closing one. *escaped tells whether a backslash occurred. */
 static int scan_string(scanner *sc, int *escaped) {
     const unsigned char *s = sc->s;
     size_t i = sc->i + 1, len = sc->len;
     int esc = 0;
     for (;;) {
+        for (uint64_t w; i + 8 <= len && (memcpy(&w, s + i, 8), !may_need_stop(w));)
+            i += 8;
         while (i < len && s[i] != '"' && s[i] != '\\' && s[i] >= 0x20)
             i++;
         if (i >= len)

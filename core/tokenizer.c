@@ -13,7 +13,17 @@
 #include <utf8proc.h>
 
 /* ASCII character classes. */
-enum { A_GAP = 1, A_NL = 2, A_ALPHA = 4, A_UPPER = 8, A_DIGIT = 16, A_PUNCT = 32, A_SYM = 64 };
+enum {
+    A_GAP = 1,
+    A_NL = 2,
+    A_ALPHA = 4,
+    A_UPPER = 8,
+    A_DIGIT = 16,
+    A_PUNCT = 32,
+    A_SYM = 64,
+    A_LOWER = 128,
+    A_CONN = 256 /* may join two runs of a word: . - ' _ & , : / @ + */
+};
 
 #define G_ A_GAP
 #define N_ (A_GAP | A_NL)
@@ -21,14 +31,16 @@ enum { A_GAP = 1, A_NL = 2, A_ALPHA = 4, A_UPPER = 8, A_DIGIT = 16, A_PUNCT = 32
 #define S_ A_SYM
 #define D_ A_DIGIT
 #define U_ (A_ALPHA | A_UPPER)
-#define L_ A_ALPHA
-static const unsigned char ascii_class[128] = {
+#define L_ (A_ALPHA | A_LOWER)
+#define PC (A_PUNCT | A_CONN)
+#define SC (A_SYM | A_CONN)
+static const unsigned short ascii_class[128] = {
     G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, N_, G_, G_, N_, G_, G_, /* controls */
     G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, /* controls */
-    G_, P_, P_, S_, S_, S_, S_, P_, P_, P_, P_, S_, P_, P_, P_, P_, /*  !"#$%&'()*+,-./ */
-    D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, P_, P_, S_, S_, S_, P_, /* 0-9 :;<=>? */
-    S_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, /* @A-O */
-    U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, P_, S_, P_, S_, P_, /* P-Z [\]^_ */
+    G_, P_, P_, S_, S_, S_, SC, PC, P_, P_, P_, SC, PC, PC, PC, PC, /*  !"#$%&'()*+,-./ */
+    D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, PC, P_, S_, S_, S_, P_, /* 0-9 :;<=>? */
+    SC, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, /* @A-O */
+    U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, P_, S_, P_, S_, PC, /* P-Z [\]^_ */
     P_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, /* `a-o */
     L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, P_, S_, P_, S_, G_, /* p-z {|}~ DEL */
 };
@@ -39,6 +51,8 @@ static const unsigned char ascii_class[128] = {
 #undef D_
 #undef U_
 #undef L_
+#undef PC
+#undef SC
 
 /* Classes of any code point, the ASCII ones included. */
 enum cclass {
@@ -213,32 +227,25 @@ typedef struct abbrev {
 } abbrev;
 
 static const abbrev abbrevs[] = {
-    {"adm", 1},    {"al", 0},    {"ala", 1},   {"approx", 0}, {"apr", 1},    {"ariz", 1},
-    {"ark", 1},    {"assn", 0},  {"aug", 1},   {"ave", 0},    {"blvd", 0},   {"brig", 1},
-    {"bros", 0},   {"ca", 0},    {"calif", 1}, {"capt", 1},   {"cdr", 1},    {"cf", 0},
-    {"cmdr", 1},   {"co", 0},    {"col", 1},   {"colo", 1},   {"conn", 1},   {"corp", 0},
-    {"cpl", 1},    {"dec", 1},   {"del", 1},   {"dept", 0},   {"dr", 1},     {"esp", 0},
-    {"etc", 0},    {"feb", 1},   {"fig", 0},   {"figs", 0},   {"fla", 1},    {"fri", 1},
-    {"ft", 0},     {"ga", 1},    {"gen", 1},   {"gov", 1},    {"govt", 0},   {"hon", 1},
-    {"hr", 0},     {"hrs", 0},   {"hwy", 0},   {"ill", 1},    {"inc", 0},    {"incl", 0},
-    {"ind", 1},    {"jan", 1},   {"jr", 0},    {"jul", 1},    {"jun", 1},    {"kan", 1},
-    {"kans", 1},   {"ky", 1},    {"la", 1},    {"lb", 0},     {"lbs", 0},    {"lt", 1},
-    {"ltd", 0},    {"maj", 1},   {"mar", 1},   {"mass", 1},   {"md", 1},     {"messrs", 1},
-    {"mich", 1},   {"minn", 1},  {"miss", 1},  {"mlle", 1},   {"mme", 1},    {"mo", 1},
-    {"mont", 1},   {"mr", 1},    {"mrs", 1},   {"ms", 1},     {"msgr", 1},   {"mt", 0},
-    {"neb", 1},    {"nev", 1},   {"no", 1},    {"nos", 1},    {"nov", 1},    {"oct", 1},
-    {"okla", 1},   {"ont", 1},   {"op", 0},    {"ore", 1},    {"oz", 0},     {"pa", 1},
-    {"pfc", 1},    {"pl", 0},    {"plc", 0},   {"pp", 0},     {"pres", 1},   {"prof", 1},
-    {"pvt", 1},    {"rd", 0},    {"rep", 1},   {"reps", 1},   {"rev", 1},    {"sen", 1},
-    {"sens", 1},   {"sep", 1},   {"sept", 1},  {"sgt", 1},    {"sq", 0},     {"sr", 0},
-    {"st", 0},     {"ste", 1},   {"supt", 1},  {"tenn", 1},   {"tex", 1},    {"univ", 0},
-    {"va", 1},     {"viz", 0},   {"vol", 0},   {"vols", 0},   {"vs", 0},     {"vt", 1},
-    {"wash", 1},   {"wis", 1},   {"wyo", 1},   {"yr", 0},     {"yrs", 0},
+    {"adm", 1},   {"al", 0},   {"ala", 1},    {"approx", 0}, {"apr", 1},  {"ariz", 1}, {"ark", 1},
+    {"assn", 0},  {"aug", 1},  {"ave", 0},    {"blvd", 0},   {"brig", 1}, {"bros", 0}, {"ca", 0},
+    {"calif", 1}, {"capt", 1}, {"cdr", 1},    {"cf", 0},     {"cmdr", 1}, {"co", 0},   {"col", 1},
+    {"colo", 1},  {"conn", 1}, {"corp", 0},   {"cpl", 1},    {"dec", 1},  {"del", 1},  {"dept", 0},
+    {"dr", 1},    {"esp", 0},  {"etc", 0},    {"feb", 1},    {"fig", 0},  {"figs", 0}, {"fla", 1},
+    {"fri", 1},   {"ft", 0},   {"ga", 1},     {"gen", 1},    {"gov", 1},  {"govt", 0}, {"hon", 1},
+    {"hr", 0},    {"hrs", 0},  {"hwy", 0},    {"ill", 1},    {"inc", 0},  {"incl", 0}, {"ind", 1},
+    {"jan", 1},   {"jr", 0},   {"jul", 1},    {"jun", 1},    {"kan", 1},  {"kans", 1}, {"ky", 1},
+    {"la", 1},    {"lb", 0},   {"lbs", 0},    {"lt", 1},     {"ltd", 0},  {"maj", 1},  {"mar", 1},
+    {"mass", 1},  {"md", 1},   {"messrs", 1}, {"mich", 1},   {"minn", 1}, {"miss", 1}, {"mlle", 1},
+    {"mme", 1},   {"mo", 1},   {"mont", 1},   {"mr", 1},     {"mrs", 1},  {"ms", 1},   {"msgr", 1},
+    {"mt", 0},    {"neb", 1},  {"nev", 1},    {"no", 1},     {"nos", 1},  {"nov", 1},  {"oct", 1},
+    {"okla", 1},  {"ont", 1},  {"op", 0},     {"ore", 1},    {"oz", 0},   {"pa", 1},   {"pfc", 1},
+    {"pl", 0},    {"plc", 0},  {"pp", 0},     {"pres", 1},   {"prof", 1}, {"pvt", 1},  {"rd", 0},
+    {"rep", 1},   {"reps", 1}, {"rev", 1},    {"sen", 1},    {"sens", 1}, {"sep", 1},  {"sept", 1},
+    {"sgt", 1},   {"sq", 0},   {"sr", 0},     {"st", 0},     {"ste", 1},  {"supt", 1}, {"tenn", 1},
+    {"tex", 1},   {"univ", 0}, {"va", 1},     {"viz", 0},    {"vol", 0},  {"vols", 0}, {"vs", 0},
+    {"vt", 1},    {"wash", 1}, {"wis", 1},    {"wyo", 1},    {"yr", 0},   {"yrs", 0},
 };
-
-static int abbrev_cmp(const void *key, const void *elem) {
-    return strcmp((const char *)key, ((const abbrev *)elem)->s);
-}
 
 /* Whether t[s, e) (ASCII letters) keeps a following period. */
 static int known_abbrev(const unsigned char *t, size_t s, size_t e) {
@@ -252,16 +259,30 @@ static int known_abbrev(const unsigned char *t, size_t s, size_t e) {
         key[k] = (char)ascii_lower(t[s + k]);
     }
     key[n] = '\0';
-    const abbrev *a = bsearch(key, abbrevs, sizeof abbrevs / sizeof abbrevs[0], sizeof abbrevs[0],
-                              abbrev_cmp);
-    if (!a)
-        return 0;
-    return !a->cap || (t[s] >= 'A' && t[s] <= 'Z');
+    size_t lo = 0, hi = sizeof abbrevs / sizeof abbrevs[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(key, abbrevs[mid].s);
+        if (c == 0)
+            return !abbrevs[mid].cap || (t[s] >= 'A' && t[s] <= 'Z');
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return 0;
 }
 
 /* --- output --- */
 
-static int push(slc_tokens *o, size_t s, size_t e, unsigned kind, unsigned flags) {
+/* SWAR helpers: a byte repeated over a word; the high bit of each byte of x (< 0x80) that lies
+ * strictly between m and n (bit-twiddling "hasbetween", exact per byte). */
+#define BYTES(b) ((uint64_t)(b)*0x0101010101010101ull)
+#define BETWEEN(x, m, n)                                                                           \
+    ((BYTES(127 + (n)) - ((x)&BYTES(127))) & ~(x) & (((x)&BYTES(127)) + BYTES(127 - (m))) &        \
+     BYTES(128))
+
+static inline int push(slc_tokens *o, size_t s, size_t e, unsigned kind, unsigned flags) {
     if (o->n == o->cap) {
         size_t cap = o->cap ? o->cap * 2 : 64;
         sl_token *v = realloc(o->v, cap * sizeof *v);
@@ -408,8 +429,8 @@ static size_t clitic_start(const unsigned char *t, size_t s, size_t e) {
         return a - 1; /* don't -> do n't */
     if (rest == 1 && (lc0 == 's' || lc0 == 'd' || lc0 == 'm'))
         return a;
-    if (rest == 2 && ((lc0 == 'r' && lc1 == 'e') || (lc0 == 'v' && lc1 == 'e') ||
-                      (lc0 == 'l' && lc1 == 'l')))
+    if (rest == 2 &&
+        ((lc0 == 'r' && lc1 == 'e') || (lc0 == 'v' && lc1 == 'e') || (lc0 == 'l' && lc1 == 'l')))
         return a;
     return e;
 }
@@ -437,8 +458,9 @@ typedef struct tz {
 static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
     const unsigned char *t = z->t;
     size_t n = z->n;
-    if ((t[s] == 'h' || t[s] == 'H' || t[s] == 'w' || t[s] == 'W' || t[s] == 'f' ||
-         t[s] == 'F') &&
+    unsigned char c0 = (unsigned char)ascii_lower(t[s]);
+    unsigned char c1 = s + 1 < n ? (unsigned char)ascii_lower(t[s + 1]) : 0;
+    if ((((c0 == 'h' || c0 == 'f') && c1 == 't') || (c0 == 'w' && c1 == 'w')) &&
         (starts_ci(t, n, s, "http://") || starts_ci(t, n, s, "https://") ||
          starts_ci(t, n, s, "ftp://") || (starts_ci(t, n, s, "www.") && alnum_at(t, n, s + 4)))) {
         size_t e = scan_url(t, n, s);
@@ -446,22 +468,44 @@ static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
         return emit(z->out, t, n, s, e, SL_TOK_URL, gap);
     }
     size_t p = s, seg = s;
-    int dotted = 0, seg_long = 0, seg_digit = 0, alpha = 0;
+    int dotted = 0, seg_long = 0, seg_digit = 0, alpha = 0, ascii = 1, apos = 0;
+    unsigned acc = 0; /* ASCII classes seen, for the shape flags without a second pass */
     for (;;) {
         /* The alphanumeric run. */
+        unsigned run = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* Eight bytes at a time while the run is ASCII letters and digits: one predictable
+         * branch per short word instead of one per byte. */
+        while (p + 8 <= n) {
+            uint64_t x;
+            memcpy(&x, t + p, 8);
+            uint64_t low = x | BYTES(0x20);
+            uint64_t letter = BETWEEN(low, 0x60, 0x7B), digit = BETWEEN(x, 0x2F, 0x3A);
+            uint64_t stop = ~(letter | digit) & BYTES(0x80);
+            uint64_t in = stop ? (stop & (0 - stop)) - 1 : ~(uint64_t)0;
+            uint64_t upper = BETWEEN(x, 0x40, 0x5B);
+            run |= ((letter & in) ? A_ALPHA : 0u) | ((upper & in) ? A_UPPER : 0u) |
+                   ((letter & ~upper & in) ? A_LOWER : 0u) | ((digit & in) ? A_DIGIT : 0u);
+            if (stop) {
+                p += (size_t)__builtin_ctzll(stop) / 8;
+                if (t[p] < 0x80)
+                    goto run_done; /* the run ends at an ASCII byte: no per-byte loop */
+                break;
+            }
+            p += 8;
+        }
+#endif
         while (p < n) {
             unsigned char c = t[p];
             if (c < 0x80) {
                 unsigned a = ascii_class[c];
-                if (a & A_ALPHA)
-                    alpha = 1;
-                else if (a & A_DIGIT)
-                    seg_digit = 1;
-                else
+                if (!(a & (A_ALPHA | A_DIGIT)))
                     break;
+                run |= a;
                 p++;
             } else {
                 size_t l;
+                ascii = 0;
                 enum cclass k = class_at(t, n, p, &l);
                 if (IS_ALNUM(k)) {
                     alpha |= k != C_DIGIT;
@@ -473,9 +517,17 @@ static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
                 }
             }
         }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    run_done:
+#endif
+        acc |= run;
+        alpha |= (run & A_ALPHA) != 0;
+        seg_digit |= (run & A_DIGIT) != 0;
         if (p >= n)
             break;
         unsigned char c = t[p];
+        if (c < 0x80 && !(ascii_class[c] & A_CONN))
+            break; /* space, most punctuation: the common end of a word */
         unsigned char prev = t[p - 1];
         if (c == '.') {
             if (!alnum_at(t, n, p + 1))
@@ -495,6 +547,7 @@ static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
         if (c == '-' || c == '\'' || c == '_') {
             if (!alnum_at(t, n, p + 1))
                 break;
+            apos |= c == '\'';
             p++;
             continue;
         }
@@ -505,6 +558,7 @@ static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
         }
         if (c == 0xE2 && p + 2 < n && t[p + 1] == 0x80 &&
             (t[p + 2] == 0x99 || t[p + 2] == 0x90 || t[p + 2] == 0x91) && alnum_at(t, n, p + 3)) {
+            apos |= t[p + 2] == 0x99;
             p += 3; /* ’ and Unicode hyphens inside a word */
             continue;
         }
@@ -577,7 +631,23 @@ static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
     }
 
     *endp = p;
-    if (kind == SL_TOK_WORD) {
+    if (ascii && !apos) {
+        /* The fast path: shape flags from the classes gathered while scanning. */
+        unsigned f = gap;
+        unsigned a0 = ascii_class[t[s]];
+        if (a0 & A_UPPER)
+            f |= SL_TOKF_UPPER_INITIAL;
+        else if (!(a0 & A_ALPHA) && (acc & A_ALPHA))
+            f |= shape_flags(t, n, s, p) & SL_TOKF_UPPER_INITIAL; /* "5th", "3M" */
+        if ((acc & A_UPPER) && !(acc & A_LOWER))
+            f |= SL_TOKF_ALL_UPPER;
+        if (acc & A_DIGIT)
+            f |= SL_TOKF_HAS_DIGIT;
+        return push(z->out, s, p, kind, f);
+    }
+    if (kind == SL_TOK_WORD && apos) {
+        if ((p - s == 3 || p - s == 5) && (t[s] | 32) == 'n' && (t[p - 1] | 32) == 't')
+            return emit(z->out, t, n, s, p, SL_TOK_CLITIC, gap); /* "do n't" pre-tokenized */
         size_t c = clitic_start(t, s, p);
         if (c < p) {
             int rc = emit(z->out, t, n, s, c, SL_TOK_WORD, gap);
@@ -615,6 +685,33 @@ static size_t scan_emoji(const unsigned char *t, size_t n, size_t i) {
     }
 }
 
+/*
+ * Whether the apostrophe at i (its bytes end at q) starts a clitic 's 're 've 'll 'd 'm: right
+ * after a token ("Jr.'s"), or after a word across one space as in pre-tokenized text
+ * ("Syria 's"). On success *endp is the clitic's end.
+ */
+static int clitic_here(const tz *z, size_t i, size_t q, unsigned gap, size_t *endp) {
+    const unsigned char *t = z->t;
+    size_t n = z->n;
+    const slc_tokens *o = z->out;
+    if (i == 0 || q >= n || o->n == 0 || (gap & SL_TOKF_NEWLINE_BEFORE))
+        return 0;
+    if (gap && o->v[o->n - 1].kind != SL_TOK_WORD && o->v[o->n - 1].kind != SL_TOK_NUMBER)
+        return 0;
+    size_t r = q;
+    while (r < n && r - q < 3 && t[r] < 0x80 && (ascii_class[t[r]] & A_ALPHA))
+        r++;
+    if (r == q || alnum_at(t, n, r))
+        return 0;
+    int a = ascii_lower(t[q]), b = r - q > 1 ? ascii_lower(t[q + 1]) : 0;
+    int ok = r - q == 1 ? (a == 's' || a == 'd' || a == 'm')
+                        : r - q == 2 && ((a == 'r' && b == 'e') || (a == 'v' && b == 'e') ||
+                                         (a == 'l' && b == 'l'));
+    if (ok)
+        *endp = r;
+    return ok;
+}
+
 /* One token (or a word split into several) starting at i. */
 static int scan_token(tz *z, size_t i, enum cclass k, size_t len, unsigned gap, size_t *endp) {
     const unsigned char *t = z->t;
@@ -630,6 +727,9 @@ static int scan_token(tz *z, size_t i, enum cclass k, size_t len, unsigned gap, 
     case C_SYM:
         if (c >= 0x80) {
             kind = k == C_PUNCT ? SL_TOK_PUNCT : SL_TOK_SYMBOL;
+            if (len == 3 && c == 0xE2 && t[i + 1] == 0x80 && t[i + 2] == 0x99 &&
+                clitic_here(z, i, e, gap, &e))
+                kind = SL_TOK_CLITIC; /* ’s */
             break;
         }
         kind = (ascii_class[c] & A_PUNCT) ? SL_TOK_PUNCT : SL_TOK_SYMBOL;
@@ -657,16 +757,11 @@ static int scan_token(tz *z, size_t i, enum cclass k, size_t len, unsigned gap, 
                 e++;
             break;
         case '\'':
-            /* A clitic after a period or quote ("Jr.'s"), or a decade ("'90s"). */
-            if (gap == 0 && i > 0 && e < n) {
-                size_t r = e;
-                while (r < n && t[r] < 0x80 && (ascii_class[t[r]] & A_ALPHA) && r - e < 3)
-                    r++;
-                if (r > e && !alnum_at(t, n, r) && clitic_start(t, i - 1, r) == i) {
-                    kind = SL_TOK_CLITIC;
-                    e = r;
-                    break;
-                }
+            /* A clitic after a period or quote ("Jr.'s") or in pre-tokenized text ("Syria 's"),
+             * or a decade ("'90s"). */
+            if (clitic_here(z, i, e, gap, &e)) {
+                kind = SL_TOK_CLITIC;
+                break;
             }
             if (digit_at(t, n, e) && digit_at(t, n, e + 1) && !digit_at(t, n, e + 2)) {
                 e += 2;
@@ -683,7 +778,8 @@ static int scan_token(tz *z, size_t i, enum cclass k, size_t len, unsigned gap, 
             break;
         case '@':
             if (e < n && (t[e] == '_' || alnum_at(t, n, e))) {
-                while (e < n && (t[e] == '_' || (t[e] < 0x80 && (ascii_class[t[e]] & (A_ALPHA | A_DIGIT)))))
+                while (e < n &&
+                       (t[e] == '_' || (t[e] < 0x80 && (ascii_class[t[e]] & (A_ALPHA | A_DIGIT)))))
                     e++;
                 if (e > i + 1)
                     kind = SL_TOK_HANDLE;

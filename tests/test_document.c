@@ -131,6 +131,16 @@ static void meta_setters(void **state) {
     slc_doc_free(d);
 }
 
+static void legacy_html_kept_byte_for_byte(void **state) {
+    (void)state;
+    sl_doc *d = slc_doc_new();
+    assert_int_equal(slc_doc_load_html(d, "old.html", "<p>caf\xE9</p>", 11), SL_OK);
+    assert_string_equal(H->doc_meta_string(d, "html", NULL), "<p>caf\xC3\xA9</p>");
+    assert_string_equal(H->doc_meta_string(d, "html_encoding", NULL), "latin1");
+    assert_int_equal(slc_doc_repairs(d), 0);
+    slc_doc_free(d);
+}
+
 static void fail_records_message(void **state) {
     (void)state;
     sl_doc *d = slc_doc_new();
@@ -164,6 +174,7 @@ int main(void) {
         cmocka_unit_test(layers_with_code_point_offsets),
         cmocka_unit_test(layer_replaces_input_field),
         cmocka_unit_test(meta_setters),
+        cmocka_unit_test(legacy_html_kept_byte_for_byte),
         cmocka_unit_test(fail_records_message),
         cmocka_unit_test(host_table_is_complete),
     };

@@ -33,7 +33,6 @@ skip() {
 TMP=
 fail() {
     printf '\nFAIL: %s\n' "$*" >&2
-    [ -n "$TMP" ] && printf '(files kept in %s)\n' "$TMP" >&2
     exit 1
 }
 
@@ -41,10 +40,14 @@ fail() {
 run_logged() {
     local log=$1
     shift
-    printf '   $ %s\n' "$*"
-    if ! "$@" >"$log" 2>&1; then
+    printf '   $'
+    printf ' %q' "$@"
+    printf '\n'
+    local rc=0
+    "$@" >"$log" 2>&1 || rc=$?
+    if [ $rc -ne 0 ]; then
         sed 's/^/   | /' "$log" >&2
-        fail "command failed (exit $?): $*"
+        fail "command failed (exit $rc): $*"
     fi
 }
 
@@ -124,6 +127,8 @@ say "2. build examples/plugins/redact out of tree against the prefix"
 OOT=$TMP/redact-build
 cfg=("$CMAKE" -S "$EXAMPLE" -B "$OOT" -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_C_COMPILER="$CC_BUILD"
     -DREDACT_WERROR=ON -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON)
+GEN=$(cache_value CMAKE_GENERATOR)
+[ -n "$GEN" ] && cfg+=(-G "$GEN") # the same generator as the build
 if [ -n "$XFLAGS" ]; then
     cfg+=(-DCMAKE_C_FLAGS="$XFLAGS" -DCMAKE_MODULE_LINKER_FLAGS="$XFLAGS")
 fi
@@ -134,6 +139,10 @@ found=$(sed -n 's/^sluice_DIR:[A-Z]*=//p' "$OOT/CMakeCache.txt")
 run_logged "$TMP/oot-build.log" "$CMAKE" --build "$OOT"
 PLUGIN=$OOT/redact.so
 [ -f "$PLUGIN" ] || fail "the out-of-tree build made no $PLUGIN"
+if [ $SANITIZED = 1 ] && command -v nm >/dev/null 2>&1 && [ -z "${SLUICE_SDK_TEST_CFLAGS+set}" ]; then
+    nm -D "$PLUGIN" | grep -q __asan ||
+        fail "the build is sanitized but $PLUGIN has no AddressSanitizer instrumentation"
+fi
 printf '   ok: %s built (find_package found %s)\n' "$PLUGIN" "$found"
 
 # ---------------------------------------------------------------------------------------
@@ -204,8 +213,10 @@ printf '   ok: a bad regular expression is reported at bad-regex.yaml:3:15 (exit
 printf 'stages:\n  - plugin: redact\n' >"$TMP/no-patterns.yaml"
 rc=0
 "$SLUICE" check "$TMP/no-patterns.yaml" --plugin-path "$OOT" >"$TMP/check.out" 2>&1 || rc=$?
-[ $rc -eq 3 ] && grep -q "missing required option 'patterns'" "$TMP/check.out" ||
-    { cat "$TMP/check.out" >&2; fail "sluice check with no patterns: exit $rc, expected 3 and 'missing required option'"; }
+if [ $rc -ne 3 ] || ! grep -q "missing required option 'patterns'" "$TMP/check.out"; then
+    cat "$TMP/check.out" >&2
+    fail "sluice check with no patterns: exit $rc, expected 3 and 'missing required option'"
+fi
 printf '   ok: sluice check reports the missing required option (exit 3)\n'
 
 # ---------------------------------------------------------------------------------------
@@ -215,10 +226,12 @@ if ! command -v pkg-config >/dev/null 2>&1; then
 else
     export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
     cflags=$(pkg-config --cflags sluice) || fail "pkg-config --cflags sluice failed (PKG_CONFIG_PATH=$PKG_CONFIG_PATH)"
-    [ "$cflags" = "-I$PREFIX/include" ] ||
-        fail "pkg-config --cflags sluice gave '$cflags', expected '-I$PREFIX/include'"
+    cflags=${cflags%% } # pkg-config ends with a space
+    incdir=${cflags#-I}
+    [ "$(cd "$incdir" 2>/dev/null && pwd -P)" = "$(cd "$PREFIX/include" && pwd -P)" ] ||
+        fail "pkg-config --cflags sluice gave '$cflags', expected -I for $PREFIX/include"
     plugindir=$(pkg-config --variable=plugindir sluice)
-    [ "$plugindir" = "$PREFIX/lib/sluice/plugins" ] ||
+    [ "$(cd "$plugindir" 2>/dev/null && pwd -P)" = "$(cd "$PREFIX/lib/sluice/plugins" && pwd -P)" ] ||
         fail "pkg-config --variable=plugindir sluice gave '$plugindir', expected '$PREFIX/lib/sluice/plugins'"
     mkdir -p "$TMP/pc"
     # shellcheck disable=SC2086 # the flags are words

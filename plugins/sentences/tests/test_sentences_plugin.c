@@ -1,0 +1,119 @@
+/* End to end: the sentences plugin in a pipeline run by the sluice command (skips, 77, when the
+ * build does not say where the command is). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char tmp[] = "/tmp/sluice-sentences-XXXXXX";
+static const char *bin;
+
+static void write_file(const char *name, const char *data) {
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmp, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(data, f);
+    fclose(f);
+}
+
+/* Run the pipeline on the input; standard output in a malloc'd string, exit status in *rc. */
+static char *run(const char *pipeline, const char *input, int *rc) {
+    write_file("p.yaml", pipeline);
+    write_file("in.jsonl", input);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s' run '%s/p.yaml' '%s/in.jsonl' 2>'%s/err.txt'", bin, tmp, tmp,
+             tmp);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 1 << 16, len = 0;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    size_t got;
+    while ((got = fread(out + len, 1, cap - len - 1, p)) > 0)
+        len += got;
+    out[len] = '\0';
+    int status = pclose(p);
+    *rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return out;
+}
+
+static const char *doc =
+    "{\"id\":\"a\",\"text\":\"Share\\n\\nKerry, Lavrov hold talks\\n\\nMr. Kerry said it. "
+    "\\u201cI agree,\\u201d Lavrov said.\\nIt is done.\"}\n";
+
+static void test_default(void **state) {
+    (void)state;
+    int rc;
+    char *out = run("stages:\n  - plugin: sentences\n", doc, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "\"sentences\":[{\"start\":0,\"end\":5},{\"start\":7,\"end\":"
+                                "31},{\"start\":33,\"end\":51},{\"start\":52,\"end\":75},"
+                                "{\"start\":76,\"end\":87}]"));
+    free(out);
+}
+
+static void test_options(void **state) {
+    (void)state;
+    int rc;
+    char *out = run("stages:\n  - plugin: sentences\n    line_breaks: never\n"
+                    "    layer: sent\n",
+                    "{\"id\":\"b\",\"text\":\"HEADLINE\\nBody text here. More.\"}\n", &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "\"sent\":[{\"start\":0,\"end\":24},{\"start\":25,\"end\":30}]"));
+    free(out);
+    out = run("stages:\n  - plugin: sentences\n    abbreviations: [bldg]\n",
+              "{\"id\":\"c\",\"text\":\"Meet at Bldg. Seven today.\"}\n", &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "\"sentences\":[{\"start\":0,\"end\":26}]"));
+    free(out);
+}
+
+static void test_bad_option(void **state) {
+    (void)state;
+    int rc;
+    char *out = run("stages:\n  - plugin: sentences\n    line_breaks: sometimes\n", doc, &rc);
+    assert_int_not_equal(rc, 0);
+    free(out);
+}
+
+static void test_empty_and_odd_docs(void **state) {
+    (void)state;
+    int rc;
+    char *out = run("stages:\n  - plugin: sentences\n",
+                    "{\"id\":\"e\",\"text\":\"\"}\n{\"id\":\"w\",\"text\":\"  \\n \"}\n"
+                    "{\"id\":\"p\",\"text\":\"?!.,;\"}\n",
+                    &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "\"id\":\"p\""));
+    free(out);
+}
+
+int main(void) {
+    bin = getenv("SLUICE_BIN");
+    if (!bin || access(bin, X_OK) != 0) {
+        printf("SLUICE_BIN not set or not executable: skipped\n");
+        return 77;
+    }
+    if (!mkdtemp(tmp))
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default),
+        cmocka_unit_test(test_options),
+        cmocka_unit_test(test_bad_option),
+        cmocka_unit_test(test_empty_and_odd_docs),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    if (system(cmd) != 0)
+        rc = rc ? rc : 1;
+    return rc;
+}

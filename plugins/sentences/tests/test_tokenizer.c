@@ -1,0 +1,295 @@
+/* Unit tests of the core tokenizer (core/tokenizer.c): each rule family, flags, offsets and
+ * adversarial input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "tokenizer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* Tokens of text joined by '|'; kinds in *kinds (one letter each) when not NULL. */
+static char *join(const char *text, char *kinds, slc_tokens *keep) {
+    slc_tokens t = {0};
+    assert_int_equal(slc_tokenize(text, strlen(text), &t), SL_OK);
+    size_t cap = strlen(text) * 2 + 2;
+    char *out = calloc(1, cap);
+    assert_non_null(out);
+    for (size_t i = 0; i < t.n; i++) {
+        if (i)
+            strcat(out, "|");
+        strncat(out, text + t.v[i].start, t.v[i].end - t.v[i].start);
+        if (kinds)
+            kinds[i] = " WNPSUEHTMCO"[t.v[i].kind];
+    }
+    if (kinds)
+        kinds[t.n] = '\0';
+    if (keep)
+        *keep = t;
+    else
+        slc_tokens_free(&t);
+    return out;
+}
+
+static void expect(const char *text, const char *want) {
+    char *got = join(text, NULL, NULL);
+    if (strcmp(got, want) != 0)
+        fail_msg("text: %s\n want: %s\n  got: %s", text, want, got);
+    free(got);
+}
+
+static void expect_kinds(const char *text, const char *want_kinds) {
+    char kinds[256];
+    char *got = join(text, kinds, NULL);
+    if (strcmp(kinds, want_kinds) != 0)
+        fail_msg("text: %s\n tokens: %s\n want kinds: %s\n  got kinds: %s", text, got, want_kinds,
+                 kinds);
+    free(got);
+}
+
+/* Tokens ascend, do not overlap, are not empty, and only white space or invisible characters
+ * lie between them. */
+static void check_offsets(const char *text, size_t len) {
+    slc_tokens t = {0};
+    assert_int_equal(slc_tokenize(text, len, &t), SL_OK);
+    size_t pos = 0;
+    for (size_t i = 0; i <= t.n; i++) {
+        size_t gap_end = i < t.n ? t.v[i].start : len;
+        assert_true(gap_end >= pos);
+        for (size_t k = pos; k < gap_end;) {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)text + k,
+                                                  (utf8proc_ssize_t)(len - k), &cp);
+            if (l <= 0) {
+                cp = 0xFFFD;
+                l = 1;
+            }
+            utf8proc_category_t c = utf8proc_category(cp);
+            if (!(c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL ||
+                  c == UTF8PROC_CATEGORY_ZP || c == UTF8PROC_CATEGORY_CC ||
+                  c == UTF8PROC_CATEGORY_CF))
+                fail_msg("non-space U+%04X between tokens at byte %zu", (unsigned)cp, k);
+            k += (size_t)l;
+        }
+        if (i < t.n) {
+            assert_true(t.v[i].end > t.v[i].start);
+            assert_true(t.v[i].end <= len);
+            pos = t.v[i].end;
+        }
+    }
+    slc_tokens_free(&t);
+}
+
+static void test_empty(void **state) {
+    (void)state;
+    slc_tokens t = {0};
+    assert_int_equal(slc_tokenize("", 0, &t), SL_OK);
+    assert_int_equal(t.n, 0);
+    assert_int_equal(slc_tokenize(" \t\r\n\n  ", 7, &t), SL_OK);
+    assert_int_equal(t.n, 0);
+    slc_tokens_free(&t);
+    assert_null(t.v);
+}
+
+static void test_abbreviations(void **state) {
+    (void)state;
+    expect("Mr. Smith of the U.S. met Gen. Lee in St. Louis on Aug. 5.",
+           "Mr.|Smith|of|the|U.S.|met|Gen.|Lee|in|St.|Louis|on|Aug.|5|.");
+    expect("The U.N. and the U.S.A. at 5 a.m. or 6 P.M., e.g. Ph.D. students.",
+           "The|U.N.|and|the|U.S.A.|at|5|a.m.|or|6|P.M.|,|e.g.|Ph.D.|students|.");
+    expect("J. R. R. Tolkien and Acme Inc. won.", "J.|R.|R.|Tolkien|and|Acme|Inc.|won|.");
+    /* Ordinary words keep their period apart; "gen." needs its capital to be a title. */
+    expect("It ended. The next gen. Done.", "It|ended|.|The|next|gen|.|Done|.");
+    /* A missing space between sentences is not an inner period. */
+    expect("the end.Next one", "the|end|.|Next|one");
+    expect("JFK Jr.'s book", "JFK|Jr.|'s|book");
+}
+
+static void test_clitics(void **state) {
+    (void)state;
+    expect("don't can't won't Syria's they're we've I'll she'd I'm",
+           "do|n't|ca|n't|wo|n't|Syria|'s|they|'re|we|'ve|I|'ll|she|'d|I|'m");
+    expect("Syria\xE2\x80\x99s don\xE2\x80\x99t", "Syria|\xE2\x80\x99s|do|n\xE2\x80\x99t");
+    expect("O'Brien rock'n'roll ma'am", "O'Brien|rock'n'roll|ma'am");
+    expect_kinds("Syria's", "WC");
+    expect("the players' union", "the|players|'|union");
+}
+
+static void test_numbers(void **state) {
+    (void)state;
+    expect("3.5 1,000 155,221 48-hour 10:30 12:05:44 02/13/2001 2016-08-26",
+           "3.5|1,000|155,221|48-hour|10:30|12:05:44|02/13/2001|2016-08-26");
+    expect_kinds("3.5 1,000 48-hour", "NNN");
+    expect("$100.00 rose 3.5% to .5 in the '90s", "$|100.00|rose|3.5|%|to|.5|in|the|'90s");
+    expect("1026.253.553. That", "1026.253.553|.|That");
+    expect("1,2,3", "1|,|2|,|3");
+}
+
+static void test_web(void **state) {
+    (void)state;
+    expect(
+        "See https://www.example.50.com/new-site/awesome_content.html. Mail Jane.Doe@example.com.",
+        "See|https://www.example.50.com/new-site/awesome_content.html|.|Mail|"
+        "Jane.Doe@example.com|.");
+    expect_kinds("(http://en.wikipedia.org/wiki/Foo_(bar)) www.bbc.co.uk/news @sluice_dev #NLP2024",
+                 "PUPUHT");
+    expect("(http://en.wikipedia.org/wiki/Foo_(bar))",
+           "(|http://en.wikipedia.org/wiki/Foo_(bar)|)");
+    expect("#1 and @ alone", "#|1|and|@|alone");
+    expect_kinds("a+b@mail.example.org", "E");
+}
+
+static void test_emoji(void **state) {
+    (void)state;
+    /* Grinning face, thumbs up + skin tone, family (ZWJ), flag, heart + VS16. */
+    expect("ok \xF0\x9F\x98\x80\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD \xF0\x9F\x91\xA8\xE2\x80\x8D"
+           "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7 \xF0\x9F\x87\xBA\xF0\x9F\x87\xB8 "
+           "\xE2\x9D\xA4\xEF\xB8\x8F!",
+           "ok|\xF0\x9F\x98\x80|\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD|\xF0\x9F\x91\xA8\xE2\x80\x8D"
+           "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7|\xF0\x9F\x87\xBA\xF0\x9F\x87\xB8|"
+           "\xE2\x9D\xA4\xEF\xB8\x8F|!");
+    expect_kinds("\xF0\x9F\x98\x80 \xF0\x9F\x87\xBA\xF0\x9F\x87\xB8 \xC2\xA9", "MMS");
+}
+
+static void test_punctuation(void **state) {
+    (void)state;
+    expect("\"Yes,\" he said -- (really) [no] {x}",
+           "\"|Yes|,|\"|he|said|--|(|really|)|[|no|]|{|x|}");
+    expect(
+        "\xE2\x80\x9CWe will,\xE2\x80\x9D Lavrov said.\xE2\x80\x9D \xE2\x80\x94 ok \xE2\x80\x93 no",
+        "\xE2\x80\x9C|We|will|,|\xE2\x80\x9D|Lavrov|said|.|\xE2\x80\x9D|\xE2\x80\x94|ok|"
+        "\xE2\x80\x93|no");
+    expect("wait... what\xE2\x80\xA6 why?! no!!! ``quoted''",
+           "wait|...|what|\xE2\x80\xA6|why|?!|no|!!!|``|quoted|''");
+    expect("AT&T and R&D; a & b", "AT&T|and|R&D|;|a|&|b");
+    expect_kinds("a , $ ? &", "WPSPS");
+}
+
+static void test_flags(void **state) {
+    (void)state;
+    slc_tokens t;
+    const char *text = "Hello WORLD\n\nnew\nline abc123 \xC3\x89t\xC3\xA9 \xD0\x9C\xD0\x98\xD0\xA0";
+    free(join(text, NULL, &t));
+    assert_int_equal(t.n, 7);
+    assert_int_equal(t.v[0].flags, SL_TOKF_UPPER_INITIAL);
+    assert_int_equal(t.v[1].flags,
+                     SL_TOKF_SPACE_BEFORE | SL_TOKF_UPPER_INITIAL | SL_TOKF_ALL_UPPER);
+    assert_int_equal(t.v[2].flags,
+                     SL_TOKF_SPACE_BEFORE | SL_TOKF_NEWLINE_BEFORE | SL_TOKF_PARAGRAPH_BEFORE);
+    assert_int_equal(t.v[3].flags, SL_TOKF_SPACE_BEFORE | SL_TOKF_NEWLINE_BEFORE);
+    assert_int_equal(t.v[4].flags, SL_TOKF_SPACE_BEFORE | SL_TOKF_HAS_DIGIT);
+    assert_int_equal(t.v[5].flags, SL_TOKF_SPACE_BEFORE | SL_TOKF_UPPER_INITIAL);
+    assert_int_equal(t.v[6].flags,
+                     SL_TOKF_SPACE_BEFORE | SL_TOKF_UPPER_INITIAL | SL_TOKF_ALL_UPPER);
+    slc_tokens_free(&t);
+    /* CRLF line ends count once each; a blank CRLF line is a paragraph break. */
+    free(join("a\r\nb\r\n\r\nc", NULL, &t));
+    assert_int_equal(t.n, 3);
+    assert_int_equal(t.v[1].flags, SL_TOKF_SPACE_BEFORE | SL_TOKF_NEWLINE_BEFORE);
+    assert_true(t.v[2].flags & SL_TOKF_PARAGRAPH_BEFORE);
+    slc_tokens_free(&t);
+}
+
+static void test_mixed_scripts(void **state) {
+    (void)state;
+    const char *text =
+        "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82, \xD0\xBC\xD0\xB8\xD1\x80! "
+        "\xE5\x8C\x97\xE4\xBA\xAC\xE3\x80\x82 \xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7. "
+        "\xCE\x95\xCE\xBB\xCE\xBB\xCE\xAC\xCE\xB4\xCE\xB1 \xE0\xA4\xA8\xE0\xA4\xAE"
+        "\xE0\xA4\xB8\xE0\xA5\x8D\xE0\xA4\xA4\xE0\xA5\x87";
+    expect_kinds(text, "WPWPWPWPWW");
+    check_offsets(text, strlen(text));
+}
+
+static void test_invisible_and_fffd(void **state) {
+    (void)state;
+    /* U+FFFD (what the core puts for invalid bytes) is a token of its own. */
+    expect_kinds("abc \xEF\xBF\xBD def\xEF\xBF\xBDghi", "WOWOW");
+    /* Zero-width space alone is a gap; inside a word (ZWNJ) it joins. */
+    expect("a \xE2\x80\x8B b \xEF\xBB\xBFx", "a|b|x");
+    expect("\xD9\x85\xE2\x80\x8C\xD9\x85", "\xD9\x85\xE2\x80\x8C\xD9\x85");
+    /* No space flag across an invisible-only gap. */
+    slc_tokens t;
+    free(join("a,\xE2\x80\x8B"
+              "b",
+              NULL, &t));
+    assert_int_equal(t.n, 3);
+    assert_int_equal(t.v[2].flags & SL_TOKF_SPACE_BEFORE, 0);
+    slc_tokens_free(&t);
+    /* Raw invalid bytes (should never reach us) still give sane offsets. */
+    const char bad[] = "ab\xC3 \xFF\xFE cd \xE2\x82";
+    check_offsets(bad, sizeof bad - 1);
+}
+
+static void test_all_punctuation(void **state) {
+    (void)state;
+    const char *text = "!!! ??? ... ,,, ;; :: -- \"\" '' () [] {} \xE2\x80\x94\xE2\x80\x94 ***";
+    check_offsets(text, strlen(text));
+    expect(".,;:", ".|,|;|:");
+}
+
+static void test_huge_no_spaces(void **state) {
+    (void)state;
+    size_t n = 10u << 20;
+    char *text = malloc(n + 1);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        text[i] = (char)('a' + i % 26);
+    text[n] = '\0';
+    slc_tokens t = {0};
+    assert_int_equal(slc_tokenize(text, n, &t), SL_OK);
+    assert_int_equal(t.n, 1);
+    assert_int_equal(t.v[0].end, n);
+    /* Dotted and hyphenated runs stay linear too. */
+    for (size_t i = 0; i < n; i++)
+        text[i] = i % 2 ? '.' : 'x';
+    assert_int_equal(slc_tokenize(text, n, &t), SL_OK);
+    assert_true(t.n >= 1);
+    for (size_t i = 0; i < n; i++)
+        text[i] = i % 3 == 2 ? '-' : '7';
+    assert_int_equal(slc_tokenize(text, n, &t), SL_OK);
+    assert_true(t.n >= 1);
+    slc_tokens_free(&t);
+    /* One megabyte of mixed punctuation: one token per mark, offsets exact. */
+    size_t m = 1u << 20;
+    for (size_t i = 0; i < m; i++)
+        text[i] = ",;:()\"'"[i % 7];
+    check_offsets(text, m);
+    free(text);
+}
+
+static void test_offsets_news(void **state) {
+    (void)state;
+    const char *text =
+        "Share\n\nKerry, Lavrov hold talks in Geneva\n\n\xE2\x80\x9CIf the remaining details can "
+        "be completed, we believe we will be able to address the two primary challenges to the "
+        "cessation of hostilities \xE2\x80\x93 the regime violations\xE2\x80\x9D, Mr Kerry said. "
+        "Friday, Aug. 26, 2016 at 10:30 a.m. (\xC2\xA3"
+        "600m)\xC2\xA0is 48-hour U.S.-led.";
+    check_offsets(text, strlen(text));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_abbreviations),
+        cmocka_unit_test(test_clitics),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_web),
+        cmocka_unit_test(test_emoji),
+        cmocka_unit_test(test_punctuation),
+        cmocka_unit_test(test_flags),
+        cmocka_unit_test(test_mixed_scripts),
+        cmocka_unit_test(test_invisible_and_fffd),
+        cmocka_unit_test(test_all_punctuation),
+        cmocka_unit_test(test_huge_no_spaces),
+        cmocka_unit_test(test_offsets_news),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
