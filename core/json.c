@@ -301,6 +301,7 @@ static unsigned long hex4(const char *p) {
 int slc_json_unescape(const char *s, size_t len, slc_buf *out, size_t *repaired) {
     if (slc_buf_reserve(out, len) != 0)
         return SL_ENOMEM;
+    out->p[out->len] = '\0'; /* terminated even when nothing is appended */
     size_t i = 0;
     while (i < len) {
         const char *bs = memchr(s + i, '\\', len - i);

@@ -625,11 +625,34 @@ static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
             keep = s + l == p;
         }
         if (keep) {
-            *endp = p + 1;
-            return emit(z->out, t, n, s, p + 1, SL_TOK_WORD, gap);
+            size_t e = p + 1;
+            /* "U.S.-led", "Mo.-based": a hyphenated compound goes on after the period. */
+            while (e + 1 < n && t[e] == '-' && alnum_at(t, n, e + 1)) {
+                e++;
+                while (alnum_at(t, n, e)) {
+                    size_t l;
+                    class_at(t, n, e, &l);
+                    e += l;
+                }
+            }
+            *endp = e;
+            return emit(z->out, t, n, s, e, SL_TOK_WORD, gap);
         }
     }
 
+    /* Currencies written with a country prefix stay whole: "C$", "US$", "HK$". */
+    if (kind == SL_TOK_WORD && p < n && t[p] == '$' && p - s <= 3 && ascii &&
+        (acc & (A_ALPHA | A_DIGIT | A_LOWER)) == A_ALPHA && (acc & A_UPPER) && !dotted) {
+        *endp = p + 1;
+        return push(z->out, s, p + 1, SL_TOK_SYMBOL,
+                    gap | SL_TOKF_UPPER_INITIAL | SL_TOKF_ALL_UPPER);
+    }
+    /* "1." opening a line: a list number or rank, one token as in CoNLL-2003. */
+    if (kind == SL_TOK_NUMBER && p < n && t[p] == '.' && p - s <= 2 && !dotted &&
+        (s == 0 || (gap & SL_TOKF_NEWLINE_BEFORE)) &&
+        (p + 1 == n || t[p + 1] == ' ' || t[p + 1] == '\t') &&
+        (acc & (A_ALPHA | A_DIGIT)) == A_DIGIT)
+        p++;
     *endp = p;
     if (ascii && !apos) {
         /* The fast path: shape flags from the classes gathered while scanning. */
@@ -646,7 +669,9 @@ static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
         return push(z->out, s, p, kind, f);
     }
     if (kind == SL_TOK_WORD && apos) {
-        if ((p - s == 3 || p - s == 5) && (t[s] | 32) == 'n' && (t[p - 1] | 32) == 't')
+        if ((t[s] | 32) == 'n' && (t[p - 1] | 32) == 't' &&
+            ((p - s == 3 && t[s + 1] == '\'') ||
+             (p - s == 5 && t[s + 1] == 0xE2 && t[s + 2] == 0x80 && t[s + 3] == 0x99)))
             return emit(z->out, t, n, s, p, SL_TOK_CLITIC, gap); /* "do n't" pre-tokenized */
         size_t c = clitic_start(t, s, p);
         if (c < p) {
@@ -701,8 +726,8 @@ static int clitic_here(const tz *z, size_t i, size_t q, unsigned gap, size_t *en
     size_t r = q;
     while (r < n && r - q < 3 && t[r] < 0x80 && (ascii_class[t[r]] & A_ALPHA))
         r++;
-    if (r == q || alnum_at(t, n, r))
-        return 0;
+    if (r == q || alnum_at(t, n, r) || (r < n && (t[r] == '-' || t[r] == '\'')))
+        return 0; /* "'d-day'" is quoted */
     int a = ascii_lower(t[q]), b = r - q > 1 ? ascii_lower(t[q + 1]) : 0;
     int ok = r - q == 1 ? (a == 's' || a == 'd' || a == 'm')
                         : r - q == 2 && ((a == 'r' && b == 'e') || (a == 'v' && b == 'e') ||
@@ -733,6 +758,15 @@ static int scan_token(tz *z, size_t i, enum cclass k, size_t len, unsigned gap, 
             break;
         }
         kind = (ascii_class[c] & A_PUNCT) ? SL_TOK_PUNCT : SL_TOK_SYMBOL;
+        if ((c == '+' || c == '-') && digit_at(t, n, e) && (gap || i == 0)) {
+            /* A signed number standing alone: "+0.435", "-5". */
+            size_t we;
+            int rc = scan_word(z, e, gap, &we);
+            if (rc == SL_OK)
+                o->v[o->n - 1].start = i; /* a digit starts exactly one token */
+            *endp = we;
+            return rc;
+        }
         switch (c) {
         case '.':
             if (digit_at(t, n, e) && !(gap == 0 && i > 0 && alnum_at(t, n, i - 1))) {
@@ -876,7 +910,7 @@ int slc_tokenize(const char *text, size_t len, slc_tokens *out) {
         unsigned gap = (space ? SL_TOKF_SPACE_BEFORE : 0) | (breaks ? SL_TOKF_NEWLINE_BEFORE : 0) |
                        (breaks >= 2 ? SL_TOKF_PARAGRAPH_BEFORE : 0);
         size_t e;
-        int rc = scan_token(&z, i, k, l, gap, &e);
+        int rc = IS_ALNUM(k) ? scan_word(&z, i, gap, &e) : scan_token(&z, i, k, l, gap, &e);
         if (rc != SL_OK)
             return rc;
         i = e;

@@ -34,6 +34,21 @@ static void fields_are_preserved(void **state) {
     slc_doc_free(d);
 }
 
+static void empty_text_is_terminated(void **state) {
+    (void)state;
+    sl_doc *d = slc_doc_new();
+    const char *in = "{\"id\":\"e\",\"text\":\"\"}";
+    assert_int_equal(slc_doc_load_json(d, in, strlen(in), "f:1"), SL_OK);
+    size_t len = 99;
+    const char *t = H->doc_text(d, &len);
+    assert_int_equal(len, 0);
+    assert_int_equal(strlen(t), 0);
+    size_t n = 99;
+    assert_null(H->doc_tokens(d, &n));
+    assert_int_equal(n, 0);
+    slc_doc_free(d);
+}
+
 static void missing_id_is_made(void **state) {
     (void)state;
     sl_doc *d = slc_doc_new();
@@ -168,6 +183,7 @@ int main(void) {
     H = slc_host();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fields_are_preserved),
+        cmocka_unit_test(empty_text_is_terminated),
         cmocka_unit_test(missing_id_is_made),
         cmocka_unit_test(malformed_records_fail),
         cmocka_unit_test(set_text_drops_layers),

@@ -150,7 +150,8 @@ say "3. run the plugin with the just-built sluice"
 printf '%s\n' \
     '{"id":"a","text":"Call 555-1234 or mail bob@example.com today."}' \
     '{"id":"b","text":"Nothing to hide here.","source":"test"}' \
-    '{"id":"c","text":"Zürich: 555-9876 and 555-0000, ZÜRICH.","lang":"de"}' >"$TMP/in.jsonl"
+    '{"id":"c","text":"Zürich: 555-9876 and 555-0000, ZÜRICH.","lang":"de"}' \
+    '{"id":"d","text":""}' >"$TMP/in.jsonl"
 
 # By name, found through --plugin-path; rewrites the text.
 cat >"$TMP/by-name.yaml" <<'EOF'
@@ -162,12 +163,13 @@ EOF
 printf '%s\n' \
     '{"id":"a","text":"Call [X] or mail [X] today."}' \
     '{"id":"b","text":"Nothing to hide here.","source":"test"}' \
-    '{"id":"c","text":"Zürich: [X] and [X], ZÜRICH.","lang":"de"}' >"$TMP/by-name.expected"
+    '{"id":"c","text":"Zürich: [X] and [X], ZÜRICH.","lang":"de"}' \
+    '{"id":"d","text":""}' >"$TMP/by-name.expected"
 printf '   $ %s\n' "sluice run by-name.yaml --plugin-path $OOT < in.jsonl"
 "$SLUICE" run "$TMP/by-name.yaml" --plugin-path "$OOT" <"$TMP/in.jsonl" >"$TMP/by-name.out" \
     2>"$TMP/by-name.err" || { cat "$TMP/by-name.err" >&2; fail "sluice run by name failed"; }
 expect_file "plugin by name (--plugin-path), text rewritten" "$TMP/by-name.expected" "$TMP/by-name.out"
-grep -q '3 documents read, 3 written, 0 failed' "$TMP/by-name.err" ||
+grep -q '4 documents read, 4 written, 0 failed' "$TMP/by-name.err" ||
     { cat "$TMP/by-name.err" >&2; fail "unexpected summary line on stderr"; }
 
 # By path (relative to the pipeline file), with no --plugin-path; adds a layer instead.
@@ -186,6 +188,7 @@ cat >"$TMP/by-path.expected" <<'EOF'
 {"id":"a","text":"Call 555-1234 or mail bob@example.com today.","redactions":[{"start":5,"end":13,"label":"redacted","text":"555-1234","pattern":0}]}
 {"id":"b","text":"Nothing to hide here.","source":"test","redactions":[]}
 {"id":"c","text":"Zürich: 555-9876 and 555-0000, ZÜRICH.","lang":"de","redactions":[{"start":0,"end":2,"label":"redacted","text":"Zü","pattern":1},{"start":8,"end":16,"label":"redacted","text":"555-9876","pattern":0},{"start":21,"end":29,"label":"redacted","text":"555-0000","pattern":0},{"start":31,"end":33,"label":"redacted","text":"ZÜ","pattern":1}]}
+{"id":"d","text":"","redactions":[]}
 EOF
 printf '   $ %s\n' "sluice run pipelines/by-path.yaml -q < in.jsonl   (plugin: ../plugins/redact.so)"
 "$SLUICE" run "$TMP/pipelines/by-path.yaml" -q <"$TMP/in.jsonl" >"$TMP/by-path.out" \

@@ -327,6 +327,8 @@ static long marker_value(const ctx *c, size_t i) {
     const unsigned char *p = TP(c, i);
     size_t l = TL(c, i);
     unsigned kind = c->tok[i].kind;
+    if (kind == SL_TOK_NUMBER && l > 1 && l <= 3 && p[l - 1] == '.')
+        l--; /* "1." opening a line is one token */
     if (kind == SL_TOK_NUMBER && l <= 2) {
         long v = 0;
         for (size_t k = 0; k < l; k++) {
@@ -595,7 +597,8 @@ int sp_split(const sp_config *cfg, const char *text, size_t len, const sl_token 
             dl = dateline(&c, s0);
             cs = content_start(&c, s0);
         }
-        if (i + 1 < n && tok_eq(&c, i + 1, ")") && marker_value(&c, i) &&
+        if (i + 1 < n && (tok_eq(&c, i + 1, ")") || (i == cs && c.t[k->end - 1] == '.')) &&
+            marker_value(&c, i) &&
             (i == cs || (marker_value(&c, i) == 1 && (tok[i].flags & SL_TOKF_SPACE_BEFORE) &&
                          !tok_eq(&c, i - 1, "(")))) {
             /* "1)" opening a list: this item and the next ones start sentences. */

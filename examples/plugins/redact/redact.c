@@ -149,8 +149,9 @@ static int add_match(redact *r, size_t start, size_t end, size_t pattern) {
 static int find_matches(redact *r, size_t p, const char *text, size_t len, const char **why) {
     size_t seg = 0;
     while (seg <= len) {
-        /* regexec() reads a NUL-terminated string: search each NUL-separated piece. */
-        size_t seg_len = strlen(text + seg);
+        /* regexec() reads a NUL-terminated string: search each NUL-separated piece (the
+         * text ends with a NUL, and strnlen() keeps us inside it all the same). */
+        size_t seg_len = strnlen(text + seg, len - seg);
         size_t off = 0;
         while (off <= seg_len) {
             regmatch_t m;
@@ -259,7 +260,7 @@ static int redact_process(void *state, sl_doc *doc) {
     size_t len;
     const char *text = r->host->doc_text(doc, &len); /* zero-copy, NUL-terminated */
     r->nm = 0;
-    for (size_t p = 0; p < r->nre; p++) {
+    for (size_t p = 0; p < r->nre && len > 0; p++) { /* an empty text has nothing to hide */
         const char *why = NULL;
         if (find_matches(r, p, text, len, &why) != SL_OK)
             return r->host->doc_fail(doc, "pattern %zu: %s", p + 1, why);

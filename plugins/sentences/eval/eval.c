@@ -180,6 +180,53 @@ int ev_paragraphs(const char *path, ev_para *r, FILE *log) {
     return 0;
 }
 
+int ev_conll_tokens(const char *path, ev_conll *r, FILE *log) {
+    FILE *f = fopen(path, "r");
+    memset(r, 0, sizeof *r);
+    if (!f)
+        return -1;
+    char *line = NULL;
+    size_t cap = 0;
+    slc_tokens tk = {0};
+    while (getline(&line, &cap, f) > 0) {
+        json_error_t err;
+        json_t *d = json_loads(line, 0, &err);
+        const char *text = json_string_value(json_object_get(d, "text"));
+        json_t *toks = json_object_get(d, "tokens");
+        if (!text || !json_is_array(toks) || slc_tokenize(text, strlen(text), &tk) != SL_OK) {
+            json_decref(d);
+            continue;
+        }
+        size_t ng = json_array_size(toks), pos = 0, k = 0, hit = 0;
+        for (size_t g = 0; g < ng; g++) {
+            const char *s = json_string_value(json_array_get(toks, g));
+            const char *at = s ? strstr(text + pos, s) : NULL;
+            if (!at)
+                break;
+            size_t st = (size_t)(at - text), en = st + strlen(s);
+            pos = en;
+            while (k < tk.n && tk.v[k].start < st)
+                k++;
+            hit += k < tk.n && tk.v[k].start == st && tk.v[k].end == en;
+        }
+        r->sentences++;
+        r->tokens += ng;
+        r->reproduced += hit;
+        r->exact += hit == ng && tk.n == ng;
+        if (log && !(hit == ng && tk.n == ng)) {
+            fprintf(log, "CONLL %s\n     ", text);
+            for (size_t q = 0; q < tk.n; q++)
+                fprintf(log, "[%.*s]", (int)(tk.v[q].end - tk.v[q].start), text + tk.v[q].start);
+            fprintf(log, "\n");
+        }
+        json_decref(d);
+    }
+    free(line);
+    slc_tokens_free(&tk);
+    fclose(f);
+    return 0;
+}
+
 static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);

@@ -23,6 +23,13 @@ int ev_golden_rules(const char *path, ev_golden *r, FILE *log);
 /* Paragraphs from a JSON Lines file (fields text, sentences); errors listed on `log`. */
 int ev_paragraphs(const char *path, ev_para *r, FILE *log);
 
+/* Tokenizer agreement with CoNLL-2003 tokens, re-tokenizing their space-joined text. */
+typedef struct ev_conll {
+    size_t sentences, exact, tokens, reproduced;
+} ev_conll;
+
+int ev_conll_tokens(const char *path, ev_conll *r, FILE *log);
+
 /* Throughput of tokenizer + splitter on the "text" fields of a JSON Lines file. */
 typedef struct ev_speed {
     size_t docs, bytes, tokens, sentences;

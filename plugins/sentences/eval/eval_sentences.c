@@ -61,7 +61,7 @@ int main(int argc, char **argv) {
         printf("eval_sentences: no sentence data (set SLUICE_SHARED_DATA or --data); skipped\n");
         return 0;
     }
-    char path[4200];
+    char path[8300];
     FILE *log = errors ? stdout : NULL;
     ev_golden g;
     snprintf(path, sizeof path, "%s/golden_rules_en.json", dir);
@@ -85,6 +85,13 @@ int main(int argc, char **argv) {
            "recall", "F1", "exact", "tp", "fp", "fn", "paras");
     row("UD EWT dev", &ewt);
     row("UD GUM dev", &gum);
+    ev_conll cn;
+    snprintf(path, sizeof path, "%s/ner/valid.sentences.jsonl", data);
+    if (ev_conll_tokens(path, &cn, log) == 0 && cn.sentences > 0)
+        printf("\ntokenizer vs CoNLL-2003 valid tokens: %.4f of %zu tokens reproduced, %.4f of %zu "
+               "sentences exact\n",
+               (double)cn.reproduced / (double)cn.tokens, cn.tokens,
+               (double)cn.exact / (double)cn.sentences, cn.sentences);
     if (check && (g.passed < 47 || ewt.f1 < 0.90 || gum.f1 < 0.96)) {
         printf("\ntargets missed (golden >= 47, EWT F1 >= 0.90, GUM F1 >= 0.96)\n");
         return 1;

@@ -109,6 +109,7 @@ static void test_abbreviations(void **state) {
     /* A missing space between sentences is not an inner period. */
     expect("the end.Next one", "the|end|.|Next|one");
     expect("JFK Jr.'s book", "JFK|Jr.|'s|book");
+    expect("U.S.-led talks in Kansas City, Mo.-based", "U.S.-led|talks|in|Kansas|City|,|Mo.-based");
 }
 
 static void test_clitics(void **state) {
@@ -119,6 +120,11 @@ static void test_clitics(void **state) {
     expect("O'Brien rock'n'roll ma'am", "O'Brien|rock'n'roll|ma'am");
     expect_kinds("Syria's", "WC");
     expect("the players' union", "the|players|'|union");
+    /* Pre-tokenized text (CoNLL-2003 style) keeps its clitics. */
+    expect("Syria 's army , I 'm sure they wo n't .", "Syria|'s|army|,|I|'m|sure|they|wo|n't|.");
+    expect_kinds("Syria 's do n't", "WCWC");
+    /* An opening quote is no clitic. */
+    expect("He said 'so' and 'd-day'", "He|said|'|so|'|and|'|d-day|'");
 }
 
 static void test_numbers(void **state) {
@@ -129,6 +135,11 @@ static void test_numbers(void **state) {
     expect("$100.00 rose 3.5% to .5 in the '90s", "$|100.00|rose|3.5|%|to|.5|in|the|'90s");
     expect("1026.253.553. That", "1026.253.553|.|That");
     expect("1,2,3", "1|,|2|,|3");
+    /* Signed numbers standing alone, currencies with a country prefix, ranks opening a line. */
+    expect("rose +0.435 to -3 (-2) 10-8", "rose|+0.435|to|-3|(|-|2|)|10-8");
+    expect("C$ 1.15 billion or US$5", "C$|1.15|billion|or|US$|5");
+    expect("1. Michelle Freeman 12.71\n2. Ludmila Engquist scored 2. Next",
+           "1.|Michelle|Freeman|12.71|2.|Ludmila|Engquist|scored|2|.|Next");
 }
 
 static void test_web(void **state) {
