@@ -562,6 +562,8 @@ const sl_token *slc_doc_tokens(sl_doc *d, size_t *count) {
         size_t len;
         const char *text = slc_doc_text(d, &len);
         if (slc_tokenize(text, len, &d->tokens) != 0) {
+            /* The stage sees no tokens; the runner fails the document by this mark. */
+            set_error(d, "out of memory while tokenizing");
             *count = 0;
             return NULL;
         }

@@ -195,8 +195,10 @@ static void handle(run *r, sl_doc *doc, const slc_reader *reader, size_t first) 
     for (size_t i = first; i < r->p->nstages; i++) {
         slc_stage *s = &r->p->stages[i];
         int rc = s->lib->desc->process(s->state, doc);
-        if (rc == SL_OK)
+        if (rc == SL_OK && !slc_doc_error(doc))
             continue;
+        if (rc == SL_OK)
+            rc = SL_EDOC; /* the core failed it (out of memory) while the stage went on */
         const char *msg = slc_doc_error(doc) ? slc_doc_error(doc) : status_name(rc);
         if (rc == SL_EPIPE) {
             st->broken_pipe = 1;

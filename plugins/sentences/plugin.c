@@ -85,14 +85,8 @@ static int process(void *state, sl_doc *doc) {
     size_t len, n;
     const char *text = h->doc_text(doc, &len);
     const sl_token *tok = h->doc_tokens(doc, &n);
-    if (!tok && len > 0) {
-        /* Text of only white space has no tokens; anything else means the core failed. */
-        size_t i = 0;
-        while (i < len && (text[i] == ' ' || (text[i] >= '\t' && text[i] <= '\r')))
-            i++;
-        if (i < len)
-            return h->doc_fail(doc, "sentences: no tokens for the text");
-    }
+    if (!tok)
+        n = 0; /* empty text, or only white space and invisible characters */
     if (sp_split(&s->cfg, text, len, tok, n, &s->spans) != SL_OK)
         return h->doc_fail(doc, "sentences: out of memory");
     sl_layer *layer = h->layer_new(doc, s->layer, s->layer_flags);

@@ -1,7 +1,8 @@
 /*
  * eval_sentences: score the sentence splitter on the shared data and print a table.
  *
- *   eval_sentences [--data DIR] [--errors] [--check]   golden rules, UD EWT and GUM dev
+ *   eval_sentences [--data DIR] [--errors] [--check]   golden rules, UD EWT and GUM dev,
+ *                                                      tokens vs CoNLL-2003 valid
  *   eval_sentences --speed FILE.jsonl [--rounds N]     tokenizer + splitter MB/s
  *
  * DIR defaults to $SLUICE_SHARED_DATA. Without the data it says so and exits 0. --check exits 1

@@ -89,10 +89,12 @@ static void test_empty_and_odd_docs(void **state) {
     int rc;
     char *out = run("stages:\n  - plugin: sentences\n",
                     "{\"id\":\"e\",\"text\":\"\"}\n{\"id\":\"w\",\"text\":\"  \\n \"}\n"
-                    "{\"id\":\"p\",\"text\":\"?!.,;\"}\n",
+                    "{\"id\":\"p\",\"text\":\"?!.,;\"}\n"
+                    "{\"id\":\"z\",\"text\":\"\\u200b \\u2028\\ufeff\"}\n",
                     &rc);
     assert_int_equal(rc, 0);
     assert_non_null(strstr(out, "\"id\":\"p\""));
+    assert_non_null(strstr(out, "\"id\":\"z\""));
     free(out);
 }
 
