@@ -18,8 +18,9 @@
 
 /* A metadata field: raw key and raw JSON value as byte ranges of doc->arena. */
 typedef struct field {
-    size_t key_off, key_len; /* raw (escaped) key, without quotes */
-    char *key;               /* decoded key, NUL-terminated */
+    size_t key_off, key_len;   /* raw (escaped) key in the arena, without quotes */
+    size_t name_off, name_len; /* decoded key: in the arena, or in names when it had escapes */
+    int name_in_names;
     size_t val_off, val_len; /* raw JSON value */
     slc_json_type type;
     int removed;
@@ -49,6 +50,7 @@ struct sl_layer {
 
 struct sl_doc {
     slc_buf arena; /* the raw input record, then raw values set later */
+    slc_buf names; /* decoded keys that had escapes (rare) */
     field *fields;
     size_t nfields, capfields;
     slc_buf id;
@@ -129,13 +131,12 @@ static void drop_layers(sl_doc *d) {
 }
 
 void slc_doc_reset(sl_doc *d) {
-    for (size_t i = 0; i < d->nfields; i++) {
-        free(d->fields[i].key);
+    for (size_t i = 0; i < d->nfields; i++)
         free(d->fields[i].decoded);
-    }
     d->nfields = 0;
     drop_layers(d);
     slc_buf_clear(&d->arena);
+    slc_buf_clear(&d->names);
     slc_buf_clear(&d->id);
     slc_buf_clear(&d->text);
     slc_buf_clear(&d->error);
@@ -164,6 +165,7 @@ void slc_doc_free(sl_doc *d) {
     free(d->cp_marks);
     slc_tokens_free(&d->tokens);
     slc_buf_free(&d->arena);
+    slc_buf_free(&d->names);
     slc_buf_free(&d->id);
     slc_buf_free(&d->text);
     slc_buf_free(&d->out);
@@ -173,25 +175,34 @@ void slc_doc_free(sl_doc *d) {
 
 /* ---- fields ---- */
 
-static long find_field(const sl_doc *d, const char *key) {
-    for (size_t i = 0; i < d->nfields; i++)
-        if (!d->fields[i].removed && strcmp(d->fields[i].key, key) == 0)
+/* The decoded key of a field (not NUL-terminated: use with f->name_len). */
+static const char *field_name(const sl_doc *d, const field *f) {
+    return (f->name_in_names ? d->names.p : d->arena.p) + f->name_off;
+}
+
+static long find_field_n(const sl_doc *d, const char *key, size_t len) {
+    for (size_t i = 0; i < d->nfields; i++) {
+        const field *f = &d->fields[i];
+        if (!f->removed && f->name_len == len && memcmp(field_name(d, f), key, len) == 0)
             return (long)i;
+    }
     return -1;
 }
 
-/* Append a field whose raw key is at arena[key_off, +key_len) and value at val_off. */
-static long add_field(sl_doc *d, size_t key_off, size_t key_len, char *key, size_t val_off,
-                      size_t val_len, slc_json_type type) {
-    if (grow((void **)&d->fields, &d->capfields, d->nfields + 1, sizeof *d->fields) != 0) {
-        free(key);
+static long find_field(const sl_doc *d, const char *key) {
+    return find_field_n(d, key, strlen(key));
+}
+
+/* Append a field whose raw key is at arena[key_off, +key_len) and value at val_off; its
+ * decoded name is the raw key unless set otherwise. */
+static long add_field(sl_doc *d, size_t key_off, size_t key_len, size_t val_off, size_t val_len,
+                      slc_json_type type) {
+    if (grow((void **)&d->fields, &d->capfields, d->nfields + 1, sizeof *d->fields) != 0)
         return -1;
-    }
     field *f = &d->fields[d->nfields];
     memset(f, 0, sizeof *f);
-    f->key_off = key_off;
-    f->key_len = key_len;
-    f->key = key;
+    f->key_off = f->name_off = key_off;
+    f->key_len = f->name_len = key_len;
     f->val_off = val_off;
     f->val_len = val_len;
     f->type = type;
@@ -203,16 +214,21 @@ static int set_field_raw(sl_doc *d, const char *key, const char *raw, size_t len
                          slc_json_type type) {
     long i = find_field(d, key);
     if (i < 0) {
-        size_t key_off = d->arena.len;
-        if (slc_json_put_string(&d->arena, key, strlen(key)) != 0)
+        size_t key_off = d->arena.len, name_len = strlen(key);
+        if (slc_json_put_string(&d->arena, key, name_len) != 0)
             return SL_ENOMEM;
         size_t key_len = d->arena.len - key_off - 2;
-        char *k = dup_n(key, strlen(key));
-        if (!k)
-            return SL_ENOMEM;
-        i = add_field(d, key_off + 1, key_len, k, 0, 0, type);
+        i = add_field(d, key_off + 1, key_len, 0, 0, type);
         if (i < 0)
             return SL_ENOMEM;
+        if (key_len != name_len) { /* the key needed escapes: keep its plain form aside */
+            field *nf = &d->fields[i];
+            nf->name_in_names = 1;
+            nf->name_off = d->names.len;
+            nf->name_len = name_len;
+            if (slc_buf_append(&d->names, key, name_len) != 0)
+                return SL_ENOMEM;
+        }
     }
     field *f = &d->fields[i];
     size_t off = d->arena.len;
@@ -260,35 +276,35 @@ typedef struct load_ctx {
 static int on_member(void *vctx, const slc_json_member *m) {
     load_ctx *ctx = vctx;
     sl_doc *d = ctx->doc;
-    const char *raw_key = d->arena.p + m->key_off;
-    char *key;
+    /* The scanner reads the arena: decoded keys go to names, so the arena never moves now. */
+    const char *name = d->arena.p + m->key_off;
+    size_t name_len = m->key_len, name_off = 0;
     if (m->key_escaped) {
-        slc_buf kb = {0};
-        if (slc_json_unescape(raw_key, m->key_len, &kb, NULL) != 0 || slc_buf_reserve(&kb, 0)) {
-            slc_buf_free(&kb);
+        name_off = d->names.len;
+        if (slc_json_unescape(name, m->key_len, &d->names, NULL) != 0) {
             ctx->oom = 1;
             return 1;
         }
-        key = kb.p;
-    } else {
-        key = dup_n(raw_key, m->key_len);
+        name = d->names.p + name_off;
+        name_len = d->names.len - name_off;
     }
-    if (!key) {
-        ctx->oom = 1;
-        return 1;
-    }
-    long prev = find_field(d, key);
+    long prev = find_field_n(d, name, name_len);
     if (prev >= 0) { /* a repeated key: the last value wins, as most JSON readers do */
         field *f = &d->fields[prev];
         f->val_off = m->val_off;
         f->val_len = m->val_len;
         f->type = m->type;
-        free(key);
         return 0;
     }
-    if (add_field(d, m->key_off, m->key_len, key, m->val_off, m->val_len, m->type) < 0) {
+    long i = add_field(d, m->key_off, m->key_len, m->val_off, m->val_len, m->type);
+    if (i < 0) {
         ctx->oom = 1;
         return 1;
+    }
+    if (m->key_escaped) {
+        d->fields[i].name_in_names = 1;
+        d->fields[i].name_off = name_off;
+        d->fields[i].name_len = name_len;
     }
     return 0;
 }
@@ -575,11 +591,16 @@ const sl_token *slc_doc_tokens(sl_doc *d, size_t *count) {
 
 /* ---- layers ---- */
 
-sl_layer *slc_layer_get(const sl_doc *d, const char *name) {
+/* The layer called name[0, len), or NULL. */
+static sl_layer *layer_named(const sl_doc *d, const char *name, size_t len) {
     for (size_t i = 0; i < d->nlayers; i++)
-        if (strcmp(d->layers[i]->name, name) == 0)
+        if (strncmp(d->layers[i]->name, name, len) == 0 && d->layers[i]->name[len] == '\0')
             return d->layers[i];
     return NULL;
+}
+
+sl_layer *slc_layer_get(const sl_doc *d, const char *name) {
+    return layer_named(d, name, strlen(name));
 }
 
 sl_layer *slc_layer_new(sl_doc *d, const char *name, unsigned flags) {
@@ -904,8 +925,9 @@ const char *slc_doc_json(sl_doc *d, unsigned flags, size_t *len) {
     int first = 1, wrote_text = 0;
     for (size_t i = 0; i < d->nfields && rc == 0; i++) {
         const field *f = &d->fields[i];
-        if (f->removed || slc_layer_get(d, f->key) ||
-            ((flags & SL_JSON_TOKENS) && strcmp(f->key, "tokens") == 0))
+        const char *name = field_name(d, f);
+        if (f->removed || (d->nlayers && layer_named(d, name, f->name_len)) ||
+            ((flags & SL_JSON_TOKENS) && f->name_len == 6 && memcmp(name, "tokens", 6) == 0))
             continue;
         if (!first)
             rc |= slc_buf_putc(o, ',');

@@ -49,6 +49,19 @@ static void empty_text_is_terminated(void **state) {
     slc_doc_free(d);
 }
 
+static void escaped_keys(void **state) {
+    (void)state;
+    sl_doc *d = slc_doc_new();
+    const char *in = "{\"ti\\u0074le\":\"T\",\"text\":\"x\",\"title\":\"again\"}";
+    assert_int_equal(slc_doc_load_json(d, in, strlen(in), "f:1"), SL_OK);
+    assert_string_equal(H->doc_meta_string(d, "title", NULL), "again"); /* the last one wins */
+    assert_int_equal(H->doc_meta_set_string(d, "say \"hi\"", "yes", 3), SL_OK);
+    assert_string_equal(H->doc_meta_string(d, "say \"hi\"", NULL), "yes");
+    assert_string_equal(json_of(d, 0), "{\"id\":\"f:1\",\"ti\\u0074le\":\"again\",\"text\":\"x\","
+                                        "\"say \\\"hi\\\"\":\"yes\"}");
+    slc_doc_free(d);
+}
+
 static void missing_id_is_made(void **state) {
     (void)state;
     sl_doc *d = slc_doc_new();
@@ -184,6 +197,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fields_are_preserved),
         cmocka_unit_test(empty_text_is_terminated),
+        cmocka_unit_test(escaped_keys),
         cmocka_unit_test(missing_id_is_made),
         cmocka_unit_test(malformed_records_fail),
         cmocka_unit_test(set_text_drops_layers),
