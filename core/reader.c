@@ -81,6 +81,8 @@ static int refill(slc_reader *r, slc_buf *err) {
  * *too_long gets the full length when the line is over the size limit (its bytes dropped). */
 static int next_line(slc_reader *r, const char **line, size_t *len, size_t *too_long,
                      slc_buf *err) {
+    if (r->pending.cap > (64u << 20))
+        slc_buf_free(&r->pending); /* one huge line must not keep its memory for the rest */
     slc_buf_clear(&r->pending);
     size_t total = 0;
     *too_long = 0;
