@@ -177,6 +177,8 @@ static int cmd_run(cli *c) {
                         st.written, st.failed);
                 if (st.repaired)
                     fprintf(stderr, " (%zu invalid UTF-8 sequences replaced)", st.repaired);
+                if (st.output_failed)
+                    fputs("; output is incomplete: a sink could not write", stderr);
                 fputc('\n', stderr);
             }
         }

@@ -211,6 +211,7 @@ static void handle(run *r, sl_doc *doc, const slc_reader *reader, size_t first) 
             r->status = SLC_EXIT_IO;
             r->stop = 1;
             st->failed++;
+            st->output_failed = 1;
             return;
         }
         record_failure(r, doc, s, msg, reader);
@@ -304,6 +305,7 @@ int slc_pipeline_run(slc_pipeline *p, const slc_run_options *o, slc_run_stats *s
             fprintf(stderr, "sluice: stage %d (plugin %s): flush failed: %s\n", s->number,
                     stage_name(s), status_name(rc));
             r.status = SLC_EXIT_IO;
+            stats->output_failed = 1;
         }
     }
     if (r.dead && fclose(r.dead) != 0) {

@@ -59,6 +59,7 @@ typedef struct slc_run_options {
 typedef struct slc_run_stats {
     size_t read, written, failed, repaired;
     int broken_pipe;
+    int output_failed; /* a sink could not write: "written" documents may be lost */
 } slc_run_stats;
 
 /* Stream the inputs through the pipeline; returns an slc_exit status. */

@@ -143,15 +143,21 @@ static void fail_policy_stops(void **state) {
     tu_result_free(&r);
 }
 
-static void broken_pipe_is_quiet(void **state) {
-    (void)state;
-    char path[600];
+/* A corpus larger than the pipe and the sink's buffers; returns its path. */
+static const char *many_documents(void) {
+    static char path[600];
     snprintf(path, sizeof path, "%s/many.jsonl", tu_tmpdir());
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     for (int i = 0; i < 50000; i++)
         fprintf(f, "{\"id\":\"d%d\",\"text\":\"Document number %d of many, padded out a bit.\"}\n", i, i);
     fclose(f);
+    return path;
+}
+
+static void broken_pipe_is_quiet(void **state) {
+    (void)state;
+    const char *path = many_documents();
     const char *p = pipeline("pass.yaml", "stages: []\n");
     char cmd[8192];
     snprintf(cmd, sizeof cmd,
@@ -172,6 +178,14 @@ static void full_disk_fails_clearly(void **state) {
     tu_result r = tu_run(cmd, NULL);
     assert_int_equal(r.status, 5);
     assert_contains(r.err, "cannot write standard output: No space left on device");
+    tu_result_free(&r);
+    /* failing while documents stream, not only at the final flush */
+    snprintf(cmd, sizeof cmd, "%s run %s %s %s > /dev/full", sluice, plugin_path, p,
+             many_documents());
+    r = tu_run(cmd, NULL);
+    assert_int_equal(r.status, 5);
+    assert_contains(r.err, "stage 1 (plugin jsonl): cannot write standard output: No space left");
+    assert_contains(r.err, "output is incomplete");
     tu_result_free(&r);
 }
 

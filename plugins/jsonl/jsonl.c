@@ -21,6 +21,7 @@ typedef struct jsonl_sink {
     unsigned flags;
     char *buf;
     size_t len;
+    int write_errno; /* why the last write failed */
 } jsonl_sink;
 
 static const sl_option options[] = {
@@ -36,10 +37,8 @@ static int write_all(jsonl_sink *s, const char *p, size_t n) {
         if (w < 0) {
             if (errno == EINTR)
                 continue;
-            if (errno == EPIPE)
-                return SL_EPIPE;
-            s->host->log(SL_LOG_ERROR, "jsonl: cannot write %s: %s", s->path, strerror(errno));
-            return SL_EIO;
+            s->write_errno = errno;
+            return errno == EPIPE ? SL_EPIPE : SL_EIO;
         }
         p += w;
         n -= (size_t)w;
@@ -95,16 +94,19 @@ static int jsonl_process(void *state, sl_doc *doc) {
         return s->host->doc_fail(doc, "out of memory while writing JSON");
     if (s->len + n + 1 > BLOCK_SIZE) {
         int rc = drain(s);
-        if (rc != SL_OK)
-            return rc == SL_EIO ? s->host->doc_fail(doc, "cannot write %s: %s", s->path,
-                                                    strerror(errno)),
-                   SL_EIO : rc;
-        if (n + 1 > BLOCK_SIZE) { /* a huge document goes straight out */
+        if (rc == SL_OK && n + 1 > BLOCK_SIZE) { /* a huge document goes straight out */
             rc = write_all(s, json, n);
             if (rc == SL_OK)
                 rc = write_all(s, "\n", 1);
-            return rc;
+            if (rc == SL_OK)
+                return SL_OK;
         }
+        if (rc == SL_EIO) {
+            s->host->doc_fail(doc, "cannot write %s: %s", s->path, strerror(s->write_errno));
+            return SL_EIO;
+        }
+        if (rc != SL_OK)
+            return rc;
     }
     memcpy(s->buf + s->len, json, n);
     s->buf[s->len + n] = '\n';
@@ -113,7 +115,12 @@ static int jsonl_process(void *state, sl_doc *doc) {
 }
 
 static int jsonl_flush(void *state) {
-    return drain(state);
+    jsonl_sink *s = state;
+    int rc = drain(s);
+    if (rc == SL_EIO)
+        s->host->log(SL_LOG_ERROR, "jsonl: cannot write %s: %s", s->path,
+                     strerror(s->write_errno));
+    return rc;
 }
 
 static void jsonl_destroy(void *state) {
