@@ -348,6 +348,30 @@ static void plugins_listing(void **state) {
     tu_result_free(&r);
 }
 
+/* The README's first command: the news pipeline on the bundled sample, compared with the
+ * expected output. After a deliberate change to a plugin, regenerate it with
+ *   build/sluice run -q pipelines/news.yaml examples/news-sample.jsonl > tests/golden/news-sample.jsonl
+ * and review the diff. */
+static void news_pipeline_on_sample(void **state) {
+    (void)state;
+    char so[1024];
+    snprintf(so, sizeof so, "%s/boilerplate.so", tu_env("SLUICE_PLUGIN_BUILD_DIR", "plugins"));
+    FILE *f = fopen(so, "rb");
+    if (!f)
+        skip(); /* built with SLUICE_SKIP_PLUGINS */
+    fclose(f);
+    char args[4096];
+    snprintf(args, sizeof args, "run -q %s %s", tu_src("pipelines/news.yaml"),
+             tu_src("examples/news-sample.jsonl"));
+    tu_result r = run(args, NULL);
+    assert_int_equal(r.status, 0);
+    char *want = tu_read(tu_src("tests/golden/news-sample.jsonl"), NULL);
+    assert_non_null(want);
+    assert_string_equal(r.out, want);
+    free(want);
+    tu_result_free(&r);
+}
+
 static int teardown(void **state) {
     (void)state;
     tu_cleanup();
@@ -371,6 +395,7 @@ int main(void) {
         cmocka_unit_test(source_plugin_and_formats),
         cmocka_unit_test(help_version_and_usage),
         cmocka_unit_test(plugins_listing),
+        cmocka_unit_test(news_pipeline_on_sample),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
