@@ -22,12 +22,18 @@ struct sl_config {
 
 const char *slc_option_type_name(sl_option_type t) {
     switch (t) {
-    case SL_OPT_STRING: return "string";
-    case SL_OPT_INT: return "int";
-    case SL_OPT_DOUBLE: return "number";
-    case SL_OPT_BOOL: return "bool";
-    case SL_OPT_ENUM: return "enum";
-    case SL_OPT_STRING_LIST: return "string list";
+    case SL_OPT_STRING:
+        return "string";
+    case SL_OPT_INT:
+        return "int";
+    case SL_OPT_DOUBLE:
+        return "number";
+    case SL_OPT_BOOL:
+        return "bool";
+    case SL_OPT_ENUM:
+        return "enum";
+    case SL_OPT_STRING_LIST:
+        return "string list";
     }
     return "?";
 }
@@ -162,8 +168,8 @@ static void check_value(const sl_option *o, const slc_value *v, const char *file
             const char *near = nearest_choice(o->choices, v->scalar, buf, sizeof buf);
             slc_diag_error(diag, file, v->mark, stage, plugin,
                            "option '%s' must be one of %s, not '%s'%s%s%s", o->name,
-                           o->choices ? o->choices : "?", v->scalar,
-                           near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+                           o->choices ? o->choices : "?", v->scalar, near ? " (did you mean '" : "",
+                           near ? near : "", near ? "'?)" : "");
         }
         break;
     default:
@@ -197,10 +203,9 @@ int slc_config_check(const sl_option *schema, const slc_stage_spec *spec, const 
             slc_buf_puts(&allowed, schema[i].name);
         }
         const char *near = slc_nearest(v->key, names, nn);
-        slc_diag_error(diag, file, v->key_mark, stage, plugin,
-                       "unknown option '%s'%s%s%s; allowed: %s", v->key,
-                       near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "",
-                       allowed.p);
+        slc_diag_error(
+            diag, file, v->key_mark, stage, plugin, "unknown option '%s'%s%s%s; allowed: %s",
+            v->key, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "", allowed.p);
         slc_buf_free(&allowed);
     }
     for (size_t i = 0; i < n; i++) {

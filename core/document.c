@@ -439,8 +439,8 @@ const char *slc_doc_text(const sl_doc *cd, size_t *len) {
     if (!d->text_loaded) {
         field *f = &d->fields[d->text_field];
         slc_buf_clear(&d->text);
-        if (slc_json_unescape(d->arena.p + f->val_off + 1, f->val_len - 2, &d->text,
-                              &d->repairs) != 0) {
+        if (slc_json_unescape(d->arena.p + f->val_off + 1, f->val_len - 2, &d->text, &d->repairs) !=
+            0) {
             if (len)
                 *len = 0;
             return "";
@@ -659,8 +659,7 @@ static int on_boundary(const char *text, size_t len, size_t off) {
 long slc_span_add(sl_layer *l, size_t start, size_t end, const char *label) {
     size_t len;
     const char *text = slc_doc_text(l->doc, &len);
-    if (start > end || end > len || !on_boundary(text, len, start) ||
-        !on_boundary(text, len, end))
+    if (start > end || end > len || !on_boundary(text, len, start) || !on_boundary(text, len, end))
         return -1;
     if (grow((void **)&l->spans, &l->cap, l->n + 1, sizeof *l->spans) != 0)
         return -1;
@@ -774,8 +773,7 @@ int slc_span_set_json(sl_layer *l, size_t i, const char *key, const char *json) 
 int slc_span_set_range(sl_layer *l, size_t i, const char *key, size_t start, size_t end) {
     size_t len;
     const char *text = slc_doc_text(l->doc, &len);
-    if (start > end || end > len || !on_boundary(text, len, start) ||
-        !on_boundary(text, len, end))
+    if (start > end || end > len || !on_boundary(text, len, start) || !on_boundary(text, len, end))
         return SL_EINVAL;
     attr *a = attr_slot(l, i, key);
     if (!a)
@@ -896,9 +894,8 @@ static int put_layer(slc_buf *o, const sl_layer *l, cp_conv *c) {
 }
 
 static const char *token_kind_name(uint32_t kind) {
-    static const char *const names[] = {"other", "word",  "number",  "punct",
-                                        "symbol", "url",  "email",   "handle",
-                                        "hashtag", "emoji", "clitic", "other"};
+    static const char *const names[] = {"other", "word",   "number",  "punct", "symbol", "url",
+                                        "email", "handle", "hashtag", "emoji", "clitic", "other"};
     return kind < sizeof names / sizeof names[0] ? names[kind] : "other";
 }
 

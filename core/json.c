@@ -314,11 +314,21 @@ int slc_json_unescape(const char *s, size_t len, slc_buf *out, size_t *repaired)
         char e = s[i + 1], c;
         i += 2;
         switch (e) {
-        case 'b': c = '\b'; break;
-        case 'f': c = '\f'; break;
-        case 'n': c = '\n'; break;
-        case 'r': c = '\r'; break;
-        case 't': c = '\t'; break;
+        case 'b':
+            c = '\b';
+            break;
+        case 'f':
+            c = '\f';
+            break;
+        case 'n':
+            c = '\n';
+            break;
+        case 'r':
+            c = '\r';
+            break;
+        case 't':
+            c = '\t';
+            break;
         case 'u': {
             unsigned long cp = hex4(s + i);
             i += 4;
@@ -338,7 +348,9 @@ int slc_json_unescape(const char *s, size_t len, slc_buf *out, size_t *repaired)
                 return SL_ENOMEM;
             continue;
         }
-        default: c = e; break; /* \" \\ \/ */
+        default:
+            c = e;
+            break; /* \" \\ \/ */
         }
         if (slc_buf_putc(out, c) != 0)
             return SL_ENOMEM;
@@ -369,13 +381,27 @@ int slc_json_put_string(slc_buf *out, const char *s, size_t len) {
         char esc[7] = {'\\', 0};
         size_t n = 2;
         switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
         default:
             esc[1] = 'u';
             esc[2] = '0';

@@ -167,9 +167,12 @@ char *slc_plugin_resolve(const slc_search_path *sp, const char *ref, const char 
 
 const char *slc_kind_name(sl_kind kind) {
     switch (kind) {
-    case SL_KIND_SOURCE: return "source";
-    case SL_KIND_STAGE: return "stage";
-    case SL_KIND_SINK: return "sink";
+    case SL_KIND_SOURCE:
+        return "source";
+    case SL_KIND_STAGE:
+        return "stage";
+    case SL_KIND_SINK:
+        return "sink";
     }
     return "?";
 }

@@ -168,7 +168,8 @@ static int cmd_run(cli *c) {
         c->run.ninputs = c->nargs - 1;
         int has_source = p.nstages && p.stages[0].lib->desc->kind == SL_KIND_SOURCE;
         if (has_source && c->run.ninputs) {
-            status = usage_error("%s", "this pipeline starts with a source plugin: give no input files");
+            status =
+                usage_error("%s", "this pipeline starts with a source plugin: give no input files");
         } else {
             slc_run_stats st;
             status = slc_pipeline_run(&p, &c->run, &st);

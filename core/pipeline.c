@@ -35,10 +35,14 @@ static const char *scalar_of(const yaml_node_t *n) {
 
 static const char *node_kind(const yaml_node_t *n) {
     switch (n->type) {
-    case YAML_SCALAR_NODE: return "a scalar";
-    case YAML_SEQUENCE_NODE: return "a list";
-    case YAML_MAPPING_NODE: return "a mapping";
-    default: return "nothing";
+    case YAML_SCALAR_NODE:
+        return "a scalar";
+    case YAML_SEQUENCE_NODE:
+        return "a list";
+    case YAML_MAPPING_NODE:
+        return "a mapping";
+    default:
+        return "nothing";
     }
 }
 
@@ -185,7 +189,8 @@ static int parse_root(parse_ctx *c, slc_pipeline_spec *out, const yaml_node_t *r
     if (!out->stages)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        const yaml_node_t *st = yaml_document_get_node(c->doc, stages->data.sequence.items.start[i]);
+        const yaml_node_t *st =
+            yaml_document_get_node(c->doc, stages->data.sequence.items.start[i]);
         out->nstages++;
         if (parse_stage(c, &out->stages[i], (int)i + 1, st) != 0)
             return -1;

@@ -13,9 +13,9 @@ typedef struct slc_value {
     char *key;
     slc_mark key_mark, mark;
     slc_value_kind kind;
-    char *scalar;     /* SLC_VALUE_SCALAR */
-    int quoted;       /* the scalar was quoted: always a string */
-    char **items;     /* SLC_VALUE_LIST: scalar items (NULL where an item is not a scalar) */
+    char *scalar; /* SLC_VALUE_SCALAR */
+    int quoted;   /* the scalar was quoted: always a string */
+    char **items; /* SLC_VALUE_LIST: scalar items (NULL where an item is not a scalar) */
     size_t nitems;
 } slc_value;
 

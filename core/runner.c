@@ -11,15 +11,24 @@
 
 static const char *status_name(int rc) {
     switch (rc) {
-    case SL_ENOMEM: return "out of memory";
-    case SL_EINVAL: return "invalid argument";
-    case SL_EIO: return "input/output error";
-    case SL_EDOC: return "document failed";
-    case SL_ECONFIG: return "configuration error";
-    case SL_EABI: return "ABI mismatch";
-    case SL_ENOTFOUND: return "not found";
-    case SL_EPIPE: return "broken pipe";
-    case SL_ETOOBIG: return "too big";
+    case SL_ENOMEM:
+        return "out of memory";
+    case SL_EINVAL:
+        return "invalid argument";
+    case SL_EIO:
+        return "input/output error";
+    case SL_EDOC:
+        return "document failed";
+    case SL_ECONFIG:
+        return "configuration error";
+    case SL_EABI:
+        return "ABI mismatch";
+    case SL_ENOTFOUND:
+        return "not found";
+    case SL_EPIPE:
+        return "broken pipe";
+    case SL_ETOOBIG:
+        return "too big";
     }
     return "error";
 }
@@ -106,8 +115,8 @@ int slc_pipeline_create(slc_pipeline *p, slc_diag *diag) {
     for (size_t i = 0; i < p->nstages; i++) {
         slc_stage *s = &p->stages[i];
         const sl_plugin *d = s->lib->desc;
-        s->cfg = slc_config_new(d->options, s->spec, p->spec.path, s->number, d->name,
-                                s->lib->dir, diag);
+        s->cfg = slc_config_new(d->options, s->spec, p->spec.path, s->number, d->name, s->lib->dir,
+                                diag);
         if (!s->cfg) {
             slc_diag_error(diag, p->spec.path, s->spec->mark, s->number, d->name, "out of memory");
             return -1;
@@ -227,7 +236,8 @@ static int format_for(const run *r, const char *path) {
     if (r->p->spec.input)
         return slc_input_format_parse(r->p->spec.input);
     size_t n = strlen(path);
-    if ((n > 5 && strcmp(path + n - 5, ".html") == 0) || (n > 4 && strcmp(path + n - 4, ".htm") == 0))
+    if ((n > 5 && strcmp(path + n - 5, ".html") == 0) ||
+        (n > 4 && strcmp(path + n - 4, ".htm") == 0))
         return SLC_INPUT_HTML;
     return SLC_INPUT_JSONL;
 }

@@ -19,7 +19,8 @@ static tu_result run(const char *args, const char *in_path) {
     const char *space = strchr(args, ' ');
     int n = space ? (int)(space - args) : (int)strlen(args);
     snprintf(cmd, sizeof cmd, "%s %.*s %s%s", sluice, n, args,
-             strncmp(args, "--", 2) == 0 || strncmp(args, "help", 4) == 0 ? "" : plugin_path, space ? space : "");
+             strncmp(args, "--", 2) == 0 || strncmp(args, "help", 4) == 0 ? "" : plugin_path,
+             space ? space : "");
     return tu_run(cmd, in_path);
 }
 
@@ -32,11 +33,11 @@ static const char *pipeline(const char *name, const char *yaml) {
     return tu_write(name, yaml, strlen(yaml));
 }
 
-static const char sample[] =
-    "{\"id\":\"a1\",\"url\":\"http://example.org/1\",\"text\":\"Kerry met Lavrov in Gen\xC3\xA8ve.\","
-    "\"tags\":[\"x\",{\"y\":1}]}\n"
-    "{\"id\":2,\"text\":\"Second \\\"quoted\\\" line\\nwith a break.\"}\n"
-    "{\"text\":\"No id here.\"}\n";
+static const char sample[] = "{\"id\":\"a1\",\"url\":\"http://example.org/1\",\"text\":\"Kerry met "
+                             "Lavrov in Gen\xC3\xA8ve.\","
+                             "\"tags\":[\"x\",{\"y\":1}]}\n"
+                             "{\"id\":2,\"text\":\"Second \\\"quoted\\\" line\\nwith a break.\"}\n"
+                             "{\"text\":\"No id here.\"}\n";
 
 static void passthrough_round_trip(void **state) {
     (void)state;
@@ -68,8 +69,9 @@ static void layers_round_trip_with_code_points(void **state) {
     tu_result r1 = run(args, NULL);
     assert_int_equal(r1.status, 0);
     /* The final "." is code point 26, byte 27. */
-    assert_contains(r1.out, "\"probe\":[{\"start\":0,\"end\":5,\"label\":\"FIRST\",\"text\":\"Kerry\","
-                            "\"tokens\":");
+    assert_contains(r1.out,
+                    "\"probe\":[{\"start\":0,\"end\":5,\"label\":\"FIRST\",\"text\":\"Kerry\","
+                    "\"tokens\":");
     assert_contains(r1.out, "\"last\":{\"start\":26,\"end\":27,\"text\":\".\"}");
     const char *again = tu_write("again.jsonl", r1.out, r1.out_len);
     const char *pass = pipeline("pass.yaml", "stages: []\n");
@@ -121,8 +123,10 @@ static void skip_policy_counts_everything(void **state) {
     snprintf(want, sizeof want, "%s:5: no \"text\" or \"html\" field", in);
     assert_contains(r.err, want);
     char *letters = tu_read(dead, NULL);
-    snprintf(want, sizeof want, "# %s:3: stage 1 (plugin probe): found 'BAD'\n"
-                                "{\"id\":\"bad\",\"text\":\"contains BAD word\"}\n", in);
+    snprintf(want, sizeof want,
+             "# %s:3: stage 1 (plugin probe): found 'BAD'\n"
+             "{\"id\":\"bad\",\"text\":\"contains BAD word\"}\n",
+             in);
     assert_contains(letters, want);
     assert_contains(letters, "\nthis is not json\n");
     assert_int_equal(tu_count_lines(letters), 6);
@@ -150,7 +154,8 @@ static const char *many_documents(void) {
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     for (int i = 0; i < 50000; i++)
-        fprintf(f, "{\"id\":\"d%d\",\"text\":\"Document number %d of many, padded out a bit.\"}\n", i, i);
+        fprintf(f, "{\"id\":\"d%d\",\"text\":\"Document number %d of many, padded out a bit.\"}\n",
+                i, i);
     fclose(f);
     return path;
 }
@@ -161,7 +166,8 @@ static void broken_pipe_is_quiet(void **state) {
     const char *p = pipeline("pass.yaml", "stages: []\n");
     char cmd[8192];
     snprintf(cmd, sizeof cmd,
-             "bash -c 'set -o pipefail; %s run %s %s %s | head -n 1 > /dev/null; echo status=${PIPESTATUS[0]}'",
+             "bash -c 'set -o pipefail; %s run %s %s %s | head -n 1 > /dev/null; echo "
+             "status=${PIPESTATUS[0]}'",
              sluice, plugin_path, p, path);
     tu_result r = tu_run(cmd, NULL);
     assert_contains(r.out, "status=0");
@@ -205,13 +211,18 @@ static void check_reports_places(void **state) {
     r = run(args, NULL);
     assert_int_equal(r.status, 3);
     char want[1024];
-    snprintf(want, sizeof want, "%s:3:13: stage 1 (plugin prob): unknown plugin 'prob' (did you mean 'probe'?)", bad);
+    snprintf(want, sizeof want,
+             "%s:3:13: stage 1 (plugin prob): unknown plugin 'prob' (did you mean 'probe'?)", bad);
     assert_contains(r.err, want);
-    snprintf(want, sizeof want, "%s:5:5: stage 2 (plugin probe): unknown option 'fail_onn' (did you mean 'fail_on'?)", bad);
+    snprintf(want, sizeof want,
+             "%s:5:5: stage 2 (plugin probe): unknown option 'fail_onn' (did you mean 'fail_on'?)",
+             bad);
     assert_contains(r.err, want);
-    snprintf(want, sizeof want, "%s:6:12: stage 2 (plugin probe): option 'count' must be an integer", bad);
+    snprintf(want, sizeof want,
+             "%s:6:12: stage 2 (plugin probe): option 'count' must be an integer", bad);
     assert_contains(r.err, want);
-    snprintf(want, sizeof want, "%s:4:5: stage 2 (plugin probe): missing required option 'fail_on'", bad);
+    snprintf(want, sizeof want, "%s:4:5: stage 2 (plugin probe): missing required option 'fail_on'",
+             bad);
     assert_contains(r.err, want);
     tu_result_free(&r);
 
@@ -255,7 +266,8 @@ static void refused_plugins_stop_the_run(void **state) {
     snprintf(args, sizeof args, "run %s", p);
     r = run(args, NULL);
     assert_int_equal(r.status, 3);
-    assert_contains(r.err, "neg.yaml:4:12: stage 1 (plugin probe): option 'count': must not be negative");
+    assert_contains(r.err,
+                    "neg.yaml:4:12: stage 1 (plugin probe): option 'count': must not be negative");
     tu_result_free(&r);
 }
 
@@ -350,8 +362,8 @@ static void plugins_listing(void **state) {
 
 /* The README's first command: the news pipeline on the bundled sample, compared with the
  * expected output. After a deliberate change to a plugin, regenerate it with
- *   build/sluice run -q pipelines/news.yaml examples/news-sample.jsonl > tests/golden/news-sample.jsonl
- * and review the diff. */
+ *   build/sluice run -q pipelines/news.yaml examples/news-sample.jsonl >
+ * tests/golden/news-sample.jsonl and review the diff. */
 static void news_pipeline_on_sample(void **state) {
     (void)state;
     char so[1024];

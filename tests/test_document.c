@@ -29,8 +29,9 @@ static void fields_are_preserved(void **state) {
     assert_string_equal(H->doc_text(d, &len), "Kerry met Lavrov.");
     assert_string_equal(H->doc_meta_string(d, "url", NULL), "http://x/");
     assert_null(H->doc_meta_string(d, "n", NULL)); /* not a string */
-    assert_string_equal(json_of(d, 0), "{\"id\":\"a1\",\"url\":\"http://x/\",\"n\":[1, {\"b\": null}],"
-                                        "\"text\":\"Kerry met Lavrov.\",\"z\":false}");
+    assert_string_equal(json_of(d, 0),
+                        "{\"id\":\"a1\",\"url\":\"http://x/\",\"n\":[1, {\"b\": null}],"
+                        "\"text\":\"Kerry met Lavrov.\",\"z\":false}");
     slc_doc_free(d);
 }
 
@@ -58,7 +59,7 @@ static void escaped_keys(void **state) {
     assert_int_equal(H->doc_meta_set_string(d, "say \"hi\"", "yes", 3), SL_OK);
     assert_string_equal(H->doc_meta_string(d, "say \"hi\"", NULL), "yes");
     assert_string_equal(json_of(d, 0), "{\"id\":\"f:1\",\"ti\\u0074le\":\"again\",\"text\":\"x\","
-                                        "\"say \\\"hi\\\"\":\"yes\"}");
+                                       "\"say \\\"hi\\\"\":\"yes\"}");
     slc_doc_free(d);
 }
 
@@ -118,10 +119,11 @@ static void layers_with_code_point_offsets(void **state) {
     assert_int_equal(H->span_add(l, 4, 5, NULL), -1);  /* inside a character */
     assert_int_equal(H->span_add(l, 3, 99, NULL), -1); /* past the end */
     assert_string_equal(H->span_get_string(l, 0, "code"), "CHE");
-    assert_string_equal(json_of(d, 0),
-                        "{\"id\":\"t\",\"text\":\"Caf\xC3\xA9 in Gen\xC3\xA8ve.\",\"entities\":[{\"start\":8,"
-                        "\"end\":14,\"label\":\"LOC\",\"text\":\"Gen\xC3\xA8ve\",\"code\":\"CHE\","
-                        "\"head\":{\"start\":8,\"end\":11,\"text\":\"Gen\"},\"extra\":{\"a\": [1]}}]}");
+    assert_string_equal(
+        json_of(d, 0),
+        "{\"id\":\"t\",\"text\":\"Caf\xC3\xA9 in Gen\xC3\xA8ve.\",\"entities\":[{\"start\":8,"
+        "\"end\":14,\"label\":\"LOC\",\"text\":\"Gen\xC3\xA8ve\",\"code\":\"CHE\","
+        "\"head\":{\"start\":8,\"end\":11,\"text\":\"Gen\"},\"extra\":{\"a\": [1]}}]}");
     const char *bytes = json_of(d, SL_JSON_BYTE_OFFSETS);
     assert_non_null(strstr(bytes, "\"start\":9,\"end\":16"));
     slc_doc_free(d);
@@ -135,8 +137,9 @@ static void layer_replaces_input_field(void **state) {
     sl_layer *l = H->layer_new(d, "sentences", 0);
     H->span_add(l, 0, 2, NULL);
     H->span_add(l, 3, 5, NULL);
-    assert_string_equal(json_of(d, 0), "{\"id\":\"a\",\"text\":\"A. B.\",\"sentences\":[{\"start\":0,"
-                                        "\"end\":2},{\"start\":3,\"end\":5}]}");
+    assert_string_equal(json_of(d, 0),
+                        "{\"id\":\"a\",\"text\":\"A. B.\",\"sentences\":[{\"start\":0,"
+                        "\"end\":2},{\"start\":3,\"end\":5}]}");
     slc_doc_free(d);
 }
 
@@ -155,7 +158,7 @@ static void meta_setters(void **state) {
     assert_int_equal(H->doc_meta_remove(d, "nothing"), SL_ENOTFOUND);
     assert_int_equal(H->doc_set_id(d, "new"), SL_OK);
     assert_string_equal(json_of(d, 0), "{\"id\":\"new\",\"title\":\"T\\\"1\",\"score\":2.5,"
-                                        "\"tags\":[\"a\",\"b\"],\"text\":\"\"}");
+                                       "\"tags\":[\"a\",\"b\"],\"text\":\"\"}");
     slc_doc_free(d);
 }
 

@@ -53,7 +53,8 @@ static void newer_minor(void **state) {
 
 static void short_struct(void **state) {
     (void)state;
-    refused("short_struct", (const char *const[]){"descriptor is 16 bytes", "sluice ABI 1.0", NULL});
+    refused("short_struct",
+            (const char *const[]){"descriptor is 16 bytes", "sluice ABI 1.0", NULL});
 }
 
 static void missing_symbol(void **state) {
@@ -114,10 +115,14 @@ static int teardown(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(loads_good_plugin),  cmocka_unit_test(wrong_major),
-        cmocka_unit_test(newer_minor),        cmocka_unit_test(short_struct),
-        cmocka_unit_test(missing_symbol),     cmocka_unit_test(not_a_shared_object),
-        cmocka_unit_test(resolve_by_name_and_path), cmocka_unit_test(never_current_directory),
+        cmocka_unit_test(loads_good_plugin),
+        cmocka_unit_test(wrong_major),
+        cmocka_unit_test(newer_minor),
+        cmocka_unit_test(short_struct),
+        cmocka_unit_test(missing_symbol),
+        cmocka_unit_test(not_a_shared_object),
+        cmocka_unit_test(resolve_by_name_and_path),
+        cmocka_unit_test(never_current_directory),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }

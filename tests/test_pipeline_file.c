@@ -103,11 +103,12 @@ static void structure_errors(void **state) {
     expect("- plugin: x\n", "p.yaml:1:1: a pipeline must be a mapping");
     expect("input: jsonl\n", "p.yaml:1:1: no 'stages' list");
     expect("stages: x\n", "p.yaml:1:9: 'stages' must be a list");
-    expect("stage:\n  - plugin: x\n",
-           "p.yaml:1:1: unknown key 'stage' (did you mean 'stages'?)");
+    expect("stage:\n  - plugin: x\n", "p.yaml:1:1: unknown key 'stage' (did you mean 'stages'?)");
     expect("input: xml\nstages: []\n", "p.yaml:1:8: unknown input format 'xml'");
-    expect("stages:\n  - model: m\n", "p.yaml:2:5: stage 1 (plugin ?): the stage names no 'plugin'");
-    expect("stages:\n  - just a string\n", "p.yaml:2:5: stage 1 (plugin ?): a stage must be a mapping");
+    expect("stages:\n  - model: m\n",
+           "p.yaml:2:5: stage 1 (plugin ?): the stage names no 'plugin'");
+    expect("stages:\n  - just a string\n",
+           "p.yaml:2:5: stage 1 (plugin ?): a stage must be a mapping");
     expect("", "p.yaml:1:1: the pipeline file is empty");
 }
 
@@ -138,9 +139,10 @@ static void wrong_types(void **state) {
            "p.yaml:4:12: stage 1 (plugin x): option 'ratio' must be a number");
     expect("stages:\n  - plugin: x\n    model: m\n    strict: maybe\n",
            "p.yaml:4:13: stage 1 (plugin x): option 'strict' must be true or false, not 'maybe'");
-    expect("stages:\n  - plugin: x\n    model: m\n    line_breaks: alway\n",
-           "p.yaml:4:18: stage 1 (plugin x): option 'line_breaks' must be one of auto|always|never, "
-           "not 'alway' (did you mean 'always'?)");
+    expect(
+        "stages:\n  - plugin: x\n    model: m\n    line_breaks: alway\n",
+        "p.yaml:4:18: stage 1 (plugin x): option 'line_breaks' must be one of auto|always|never, "
+        "not 'alway' (did you mean 'always'?)");
     expect("stages:\n  - plugin: x\n    model: [a, b]\n",
            "p.yaml:3:12: stage 1 (plugin x): option 'model' must be a string, not a list");
     expect("stages:\n  - plugin: x\n    model: m\n    words: {a: 1}\n",
@@ -151,10 +153,13 @@ static void wrong_types(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(good_pipeline),    cmocka_unit_test(default_list_is_split),
+        cmocka_unit_test(good_pipeline),
+        cmocka_unit_test(default_list_is_split),
         cmocka_unit_test(empty_stages_is_pass_through),
-        cmocka_unit_test(yaml_syntax_error), cmocka_unit_test(structure_errors),
-        cmocka_unit_test(unknown_option),   cmocka_unit_test(missing_required),
+        cmocka_unit_test(yaml_syntax_error),
+        cmocka_unit_test(structure_errors),
+        cmocka_unit_test(unknown_option),
+        cmocka_unit_test(missing_required),
         cmocka_unit_test(wrong_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,8 +13,10 @@
 #include "utf8.h"
 
 static const char *const seeds[] = {
-    "{\"id\":\"a1\",\"url\":\"http://x/\",\"text\":\"Kerry met Lavrov in Gen\xC3\xA8ve.\\n\\n\\\"Yes\\\"\"}",
-    "{\"id\": 17, \"text\": \"caf\\u00e9 \\ud83d\\ude00 tab\\t\", \"tags\": [1, {\"a\": null}, true]}",
+    "{\"id\":\"a1\",\"url\":\"http://x/\",\"text\":\"Kerry met Lavrov in "
+    "Gen\xC3\xA8ve.\\n\\n\\\"Yes\\\"\"}",
+    "{\"id\": 17, \"text\": \"caf\\u00e9 \\ud83d\\ude00 tab\\t\", \"tags\": [1, {\"a\": null}, "
+    "true]}",
     "{\"html\": \"<p>x</p>\", \"title\": \"T\", \"n\": -1.5e3}",
     "{\"text\": \"\", \"nested\": {\"deep\": [[[[]]]], \"s\": \"\\\\\"}}",
 };

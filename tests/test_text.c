@@ -14,7 +14,10 @@ static void utf8_valid_and_invalid(void **state) {
     (void)state;
     const char ok[] = "caf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D \xF0\x9F\x98\x80";
     assert_int_equal(slc_utf8_valid_prefix(ok, strlen(ok)), strlen(ok));
-    assert_int_equal(slc_utf8_valid_prefix("ab\xFF" "cd", 5), 2);
+    assert_int_equal(slc_utf8_valid_prefix("ab\xFF"
+                                           "cd",
+                                           5),
+                     2);
     assert_int_equal(slc_utf8_valid_prefix("\xC0\xAF", 2), 0);         /* overlong */
     assert_int_equal(slc_utf8_valid_prefix("\xED\xA0\x80", 3), 0);     /* surrogate */
     assert_int_equal(slc_utf8_valid_prefix("\xF4\x90\x80\x80", 4), 0); /* > U+10FFFF */
@@ -24,9 +27,12 @@ static void utf8_valid_and_invalid(void **state) {
 static void utf8_repair_counts(void **state) {
     (void)state;
     slc_buf out = {0};
-    size_t n = slc_utf8_repair("a\xFF" "b\xC3", 4, &out);
+    size_t n = slc_utf8_repair("a\xFF"
+                               "b\xC3",
+                               4, &out);
     assert_int_equal(n, 2);
-    assert_string_equal(out.p, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+    assert_string_equal(out.p, "a\xEF\xBF\xBD"
+                               "b\xEF\xBF\xBD");
     slc_buf_free(&out);
     assert_int_equal(slc_utf8_count("\xC3\xA9t\xC3\xA9", 5), 3);
     assert_true(slc_utf8_is_ascii("plain text here", 15));
@@ -48,7 +54,8 @@ static int collect(void *ctx, const slc_json_member *m) {
 
 static void json_scan_object(void **state) {
     (void)state;
-    const char *s = " {\"id\": 7, \"t\\u00e9xt\": \"a\\\"b\", \"o\": {\"x\": [1, 2.5e3, true, null]}} ";
+    const char *s =
+        " {\"id\": 7, \"t\\u00e9xt\": \"a\\\"b\", \"o\": {\"x\": [1, 2.5e3, true, null]}} ";
     members ms = {0};
     const char *err = NULL;
     assert_int_equal(slc_json_scan_object(s, strlen(s), collect, &ms, &err, NULL), 0);
@@ -59,8 +66,18 @@ static void json_scan_object(void **state) {
 static void json_scan_errors(void **state) {
     (void)state;
     static const char *const bad[] = {
-        "", "[1,2]", "\"text\"", "{\"a\":}", "{\"a\":1,}", "{\"a\" 1}", "{\"a\":1} x",
-        "{\"a\":\"x\ty\"}", "{\"a\":\"\\q\"}", "{\"a\":01}", "{\"a\":tru}", "{\"a\":\"open",
+        "",
+        "[1,2]",
+        "\"text\"",
+        "{\"a\":}",
+        "{\"a\":1,}",
+        "{\"a\" 1}",
+        "{\"a\":1} x",
+        "{\"a\":\"x\ty\"}",
+        "{\"a\":\"\\q\"}",
+        "{\"a\":01}",
+        "{\"a\":tru}",
+        "{\"a\":\"open",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         const char *err = NULL;

@@ -85,8 +85,8 @@ tu_result tu_run(const char *cmdline, const char *in_path) {
     static int counter;
     snprintf(out_path, sizeof out_path, "%s/run%d.out", tu_tmpdir(), counter);
     snprintf(err_path, sizeof err_path, "%s/run%d.err", tu_tmpdir(), counter++);
-    snprintf(cmd, sizeof cmd, "(%s) < '%s' > '%s' 2> '%s'", cmdline, in_path ? in_path : "/dev/null",
-             out_path, err_path);
+    snprintf(cmd, sizeof cmd, "(%s) < '%s' > '%s' 2> '%s'", cmdline,
+             in_path ? in_path : "/dev/null", out_path, err_path);
     int st = system(cmd);
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     r.out = tu_read(out_path, &r.out_len);

@@ -71,12 +71,13 @@ typedef enum sl_option_type {
 
 /* One option a plugin accepts; a schema is an array ending with an entry whose name is NULL. */
 typedef struct sl_option {
-    const char *name;          /* key in the pipeline file */
-    sl_option_type type;       /* value type the host enforces before create() */
-    const char *default_value; /* default in YAML text form ("10", "true", "a,b" for lists), or NULL */
-    int required;              /* non-zero: the stage must give it */
-    const char *choices;       /* SL_OPT_ENUM only: allowed values separated by '|' */
-    const char *help;          /* one line for `sluice plugins NAME` */
+    const char *name;    /* key in the pipeline file */
+    sl_option_type type; /* value type the host enforces before create() */
+    const char
+        *default_value;  /* default in YAML text form ("10", "true", "a,b" for lists), or NULL */
+    int required;        /* non-zero: the stage must give it */
+    const char *choices; /* SL_OPT_ENUM only: allowed values separated by '|' */
+    const char *help;    /* one line for `sluice plugins NAME` */
 } sl_option;
 
 /* Kinds of token the core tokenizer emits. */
@@ -163,8 +164,10 @@ struct sl_host {
     int (*cfg_is_set)(const sl_config *cfg, const char *name);
     /** The directory that holds the plugin's shared object (for its data files). */
     const char *(*cfg_plugin_dir)(const sl_config *cfg);
-    /** Report a configuration error at the option's place in the pipeline file; returns SL_ECONFIG. */
-    int (*cfg_error)(const sl_config *cfg, const char *option, const char *fmt, ...) SL_PRINTF(3, 4);
+    /** Report a configuration error at the option's place in the pipeline file; returns SL_ECONFIG.
+     */
+    int (*cfg_error)(const sl_config *cfg, const char *option, const char *fmt, ...)
+        SL_PRINTF(3, 4);
 
     /* --- documents --- */
 
@@ -204,7 +207,8 @@ struct sl_host {
     size_t (*layer_count)(const sl_layer *layer);
     /** Span i, or NULL when out of range. */
     const sl_span *(*layer_span)(const sl_layer *layer, size_t i);
-    /** Append a span (label copied, may be NULL); returns its index, or -1 on bad offsets or no memory. */
+    /** Append a span (label copied, may be NULL); returns its index, or -1 on bad offsets or no
+     * memory. */
     long (*span_add)(sl_layer *layer, size_t start, size_t end, const char *label);
     /** Set a string attribute of span i. */
     int (*span_set_string)(sl_layer *layer, size_t i, const char *key, const char *value);
@@ -226,7 +230,7 @@ struct sl_host {
 };
 
 /** Whether the host table provides `member` (it may be older than this header). */
-#define SL_HOST_HAS(host, member)                                                                 \
+#define SL_HOST_HAS(host, member)                                                                  \
     ((host)->struct_size >= offsetof(sl_host, member) + sizeof((host)->member) &&                  \
      (host)->member != NULL)
 
@@ -236,10 +240,10 @@ typedef struct sl_plugin {
     uint32_t abi_minor;   /* SL_ABI_MINOR the plugin was built with */
     uint32_t struct_size; /* sizeof(sl_plugin) the plugin was built with */
     sl_kind kind;
-    const char *name;          /* short name used in pipelines: [a-z0-9_-]+ */
-    const char *version;       /* the plugin's own version */
-    const char *summary;       /* one line for `sluice plugins` */
-    const sl_option *options;  /* schema, terminated by a NULL name; NULL when none */
+    const char *name;         /* short name used in pipelines: [a-z0-9_-]+ */
+    const char *version;      /* the plugin's own version */
+    const char *summary;      /* one line for `sluice plugins` */
+    const sl_option *options; /* schema, terminated by a NULL name; NULL when none */
 
     /** Make an instance from validated options; on failure call cfg_error and return < 0. */
     int (*create)(const sl_host *host, const sl_config *cfg, void **state);
@@ -255,7 +259,7 @@ typedef struct sl_plugin {
 
 /* Every plugin defines this symbol: SL_PLUGIN_ENTRY(host) { return &my_plugin; } */
 #define SL_PLUGIN_ENTRY_NAME "sl_plugin_entry"
-#define SL_PLUGIN_ENTRY(host_param)                                                               \
+#define SL_PLUGIN_ENTRY(host_param)                                                                \
     SL_EXPORT const sl_plugin *sl_plugin_entry(const sl_host *host_param);                         \
     SL_EXPORT const sl_plugin *sl_plugin_entry(const sl_host *host_param)
 

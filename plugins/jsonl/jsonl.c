@@ -25,8 +25,10 @@ typedef struct jsonl_sink {
 } jsonl_sink;
 
 static const sl_option options[] = {
-    {"path", SL_OPT_STRING, NULL, 0, NULL, "file to write (created or truncated); standard output when unset"},
-    {"byte_offsets", SL_OPT_BOOL, "false", 0, NULL, "write UTF-8 byte offsets instead of code point offsets"},
+    {"path", SL_OPT_STRING, NULL, 0, NULL,
+     "file to write (created or truncated); standard output when unset"},
+    {"byte_offsets", SL_OPT_BOOL, "false", 0, NULL,
+     "write UTF-8 byte offsets instead of code point offsets"},
     {"tokens", SL_OPT_BOOL, "false", 0, NULL, "also write the tokens layer"},
     {NULL, 0, NULL, 0, NULL, NULL},
 };
@@ -118,8 +120,7 @@ static int jsonl_flush(void *state) {
     jsonl_sink *s = state;
     int rc = drain(s);
     if (rc == SL_EIO)
-        s->host->log(SL_LOG_ERROR, "jsonl: cannot write %s: %s", s->path,
-                     strerror(s->write_errno));
+        s->host->log(SL_LOG_ERROR, "jsonl: cannot write %s: %s", s->path, strerror(s->write_errno));
     return rc;
 }
 
