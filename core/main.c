@@ -174,8 +174,8 @@ static int cmd_run(cli *c) {
             slc_run_stats st;
             status = slc_pipeline_run(&p, &c->run, &st);
             if (!st.broken_pipe && !c->quiet) {
-                fprintf(stderr, "sluice: %zu documents read, %zu written, %zu failed", st.read,
-                        st.written, st.failed);
+                fprintf(stderr, "sluice: %zu document%s read, %zu written, %zu failed", st.read,
+                        st.read == 1 ? "" : "s", st.written, st.failed);
                 if (st.repaired)
                     fprintf(stderr, " (%zu invalid UTF-8 sequences replaced)", st.repaired);
                 if (st.output_failed)
