@@ -1,9 +1,11 @@
 /*
  * The shared tokenizer: Penn Treebank / CoNLL-2003-like tokens for English news.
  *
- * One left-to-right pass over the bytes. ASCII goes through a 128-entry class table and runs of
- * ASCII letters and digits are scanned eight bytes at a time (the fast path, nearly all of news
- * text); other code points are classified by their Unicode general category through utf8proc.
+ * One left-to-right pass over the bytes. ASCII goes through a 256-entry class table. The fast
+ * path, word_fast(), takes nearly all of news text: plain ASCII words and the marks after them,
+ * with the word ends found from bit masks of 64 bytes at a time (SSE2) or 8 (a 64-bit word);
+ * whatever it does not handle goes to scan_word() and scan_token(), which hold all the rules.
+ * Other code points are classified by their Unicode general category through utf8proc.
  * Every token gets exact byte offsets; only white space and invisible format characters are
  * left between tokens. No mutable globals: the abbreviation list is a sorted static table.
  */
@@ -13,7 +15,19 @@
 #include <string.h>
 #include <utf8proc.h>
 
-/* ASCII character classes. */
+/* How word_fast() scans a run of ASCII letters and digits: SSE2 (every x86-64), else eight
+ * bytes in a 64-bit word on little-endian machines, else byte by byte. SLUICE_NO_SIMD and
+ * SLUICE_NO_SWAR force the slower paths, to test them. */
+#if defined(__SSE2__) && !defined(SLUICE_NO_SIMD)
+#include <emmintrin.h>
+#define SCAN_SSE2 1
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&                      \
+    !defined(SLUICE_NO_SWAR)
+#define SCAN_SWAR 1
+#endif
+
+/* Byte classes: 256 entries so that a lookup needs no `c < 0x80` test first; bytes of multi-byte
+ * sequences have no bits set. */
 enum {
     A_GAP = 1,
     A_NL = 2,
@@ -23,37 +37,50 @@ enum {
     A_PUNCT = 32,
     A_SYM = 64,
     A_LOWER = 128,
-    A_CONN = 256 /* may join two runs of a word: . - ' _ & , : / @ + */
+    A_CONN = 256, /* may join two runs of a word: . - ' _ & , : / @ + */
+    A_END = 512,  /* ends a word with nothing more to check: not CONN, not '$' (for "US$") */
+    A_SOLO = 1024 /* a token of its own, one byte, no rule of scan_token() applies: " ( ) , ; % */
 };
 
-#define G_ A_GAP
-#define N_ (A_GAP | A_NL)
-#define P_ A_PUNCT
-#define S_ A_SYM
+#define G_ (A_GAP | A_END)
+#define N_ (A_GAP | A_NL | A_END)
+#define P_ (A_PUNCT | A_END)
+#define P1 (A_PUNCT | A_END | A_SOLO)
+#define S_ (A_SYM | A_END)
+#define S1 (A_SYM | A_END | A_SOLO)
+#define SD (A_SYM | A_SOLO) /* '$' */
 #define D_ A_DIGIT
 #define U_ (A_ALPHA | A_UPPER)
 #define L_ (A_ALPHA | A_LOWER)
 #define PC (A_PUNCT | A_CONN)
+#define P1C (A_PUNCT | A_CONN | A_SOLO)
 #define SC (A_SYM | A_CONN)
-static const unsigned short ascii_class[128] = {
-    G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, N_, G_, G_, N_, G_, G_, /* controls */
-    G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, G_, /* controls */
-    G_, P_, P_, S_, S_, S_, SC, PC, P_, P_, P_, SC, PC, PC, PC, PC, /*  !"#$%&'()*+,-./ */
-    D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, PC, P_, S_, S_, S_, P_, /* 0-9 :;<=>? */
-    SC, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, /* @A-O */
-    U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, P_, S_, P_, S_, PC, /* P-Z [\]^_ */
-    P_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, /* `a-o */
-    L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, P_, S_, P_, S_, G_, /* p-z {|}~ DEL */
+#define S1C (A_SYM | A_CONN | A_SOLO)
+static const unsigned short ascii_class[256] = {
+    G_, G_, G_, G_, G_, G_, G_,  G_, G_, G_, N_,  G_, G_,  N_, G_, G_,  /* controls */
+    G_, G_, G_, G_, G_, G_, G_,  G_, G_, G_, G_,  G_, G_,  G_, G_, G_,  /* controls */
+    G_, P_, P1, S_, SD, S1, S1C, PC, P1, P1, P_,  SC, P1C, PC, PC, P1C, /*  !"#$%&'()*+,-./ */
+    D_, D_, D_, D_, D_, D_, D_,  D_, D_, D_, P1C, P1, S1,  S_, S1, P_,  /* 0-9 :;<=>? */
+    SC, U_, U_, U_, U_, U_, U_,  U_, U_, U_, U_,  U_, U_,  U_, U_, U_,  /* @A-O */
+    U_, U_, U_, U_, U_, U_, U_,  U_, U_, U_, U_,  P1, S1,  P1, S1, PC,  /* P-Z [\]^_ */
+    P_, L_, L_, L_, L_, L_, L_,  L_, L_, L_, L_,  L_, L_,  L_, L_, L_,  /* `a-o */
+    L_, L_, L_, L_, L_, L_, L_,  L_, L_, L_, L_,  P1, S1,  P1, S1, G_,  /* p-z {|}~ DEL */
+    /* 0x80-0xFF: zero */
 };
 #undef G_
 #undef N_
 #undef P_
+#undef P1
 #undef S_
+#undef S1
+#undef SD
 #undef D_
 #undef U_
 #undef L_
 #undef PC
+#undef P1C
 #undef SC
+#undef S1C
 
 /* Classes of any code point, the ASCII ones included. */
 enum cclass {
@@ -223,7 +250,7 @@ static int ascii_lower(int c) {
  * Single letters (initials), and short dotted forms (U.S, a.m, Ph.D) need no entry.
  */
 typedef struct abbrev {
-    const char *s;
+    char s[8]; /* NUL-padded: compared as one 64-bit number, see key8() */
     unsigned char cap;
 } abbrev;
 
@@ -248,30 +275,60 @@ static const abbrev abbrevs[] = {
     {"vt", 1},    {"wash", 1}, {"wis", 1},    {"wyo", 1},    {"yr", 0},   {"yrs", 0},
 };
 
+/* Eight bytes as a number that orders as memcmp() orders them (big-endian). */
+static inline uint64_t key8(const char *k) {
+    uint64_t x;
+    memcpy(&x, k, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+    x = __builtin_bswap64(x);
+#elif !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+    const unsigned char *b = (const unsigned char *)k;
+    x = 0;
+    for (int i = 0; i < 8; i++)
+        x = x << 8 | b[i];
+#endif
+    return x;
+}
+
+/* Whether a word whose key (see key8()) is kx keeps a following period; t[s] is its first letter.
+ * A branch-free binary search: the compares are unpredictable, the loads are not. */
+static inline int abbrev_keeps(uint64_t kx, const unsigned char *t, size_t s) {
+    const abbrev *base = abbrevs;
+    size_t len = sizeof abbrevs / sizeof abbrevs[0];
+    while (len > 1) {
+        size_t half = len / 2;
+        base += key8(base[half].s) <= kx ? half : 0;
+        len -= half;
+    }
+    return key8(base->s) == kx && (!base->cap || (t[s] >= 'A' && t[s] <= 'Z'));
+}
+
 /* Whether t[s, e) (ASCII letters) keeps a following period. */
 static int known_abbrev(const unsigned char *t, size_t s, size_t e) {
-    char key[8];
+    char key[8] = {0};
     size_t n = e - s;
     if (n == 0 || n >= sizeof key)
         return 0;
     for (size_t k = 0; k < n; k++) {
-        if (!(t[s + k] < 0x80 && (ascii_class[t[s + k]] & A_ALPHA)))
+        if (!(ascii_class[t[s + k]] & A_ALPHA))
             return 0;
         key[k] = (char)ascii_lower(t[s + k]);
     }
-    key[n] = '\0';
-    size_t lo = 0, hi = sizeof abbrevs / sizeof abbrevs[0];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(key, abbrevs[mid].s);
-        if (c == 0)
-            return !abbrevs[mid].cap || (t[s] >= 'A' && t[s] <= 'Z');
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return 0;
+    /* NUL-padded keys order as strcmp orders the strings. */
+    return abbrev_keeps(key8(key), t, s);
+}
+
+/* known_abbrev() of t[s, e), 1 to 7 ASCII letters with eight bytes readable at s: the key
+ * straight from one load, no loop. */
+static inline int known_abbrev_letters(const unsigned char *t, size_t s, size_t e) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+    uint64_t x;
+    memcpy(&x, t + s, 8);
+    x = (x | 0x2020202020202020ull) & ((1ull << (8 * (e - s))) - 1); /* lower case, NUL-padded */
+    return abbrev_keeps(__builtin_bswap64(x), t, s);
+#else
+    return known_abbrev(t, s, e);
+#endif
 }
 
 /* --- output --- */
@@ -282,6 +339,20 @@ static int known_abbrev(const unsigned char *t, size_t s, size_t e) {
 #define BETWEEN(x, m, n)                                                                           \
     ((BYTES(127 + (n)) - ((x)&BYTES(127))) & ~(x) & (((x)&BYTES(127)) + BYTES(127 - (m))) &        \
      BYTES(128))
+
+/* Index of the lowest set bit of x (x != 0). */
+static inline unsigned ctz64(uint64_t x) {
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned k = 0;
+    while (!(x & 1)) {
+        x >>= 1;
+        k++;
+    }
+    return k;
+#endif
+}
 
 static inline int push(slc_tokens *o, size_t s, size_t e, unsigned kind, unsigned flags) {
     if (o->n == o->cap) {
@@ -488,7 +559,7 @@ static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
             run |= ((letter & in) ? A_ALPHA : 0u) | ((upper & in) ? A_UPPER : 0u) |
                    ((letter & ~upper & in) ? A_LOWER : 0u) | ((digit & in) ? A_DIGIT : 0u);
             if (stop) {
-                p += (size_t)__builtin_ctzll(stop) / 8;
+                p += (size_t)ctz64(stop) / 8;
                 if (t[p] < 0x80)
                     goto run_done; /* the run ends at an ASCII byte: no per-byte loop */
                 break;
@@ -683,6 +754,242 @@ static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
         }
     }
     return emit(z->out, t, n, s, p, kind, gap);
+}
+
+#if defined(SCAN_SSE2)
+/* Bit masks of the ASCII letters, digits and upper-case letters among 16 bytes at t. Signed
+ * compares: bytes >= 0x80 are negative, neither letters nor digits. */
+static inline void classes16(const unsigned char *t, unsigned *letter, unsigned *digit,
+                             unsigned *upper) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)t);
+    __m128i low = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    __m128i l = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8(0x60)),
+                              _mm_cmplt_epi8(low, _mm_set1_epi8(0x7B)));
+    __m128i d = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2F)),
+                              _mm_cmplt_epi8(x, _mm_set1_epi8(0x3A)));
+    /* a letter without bit 5 (0x20) is upper case */
+    __m128i u = _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(0x20)), _mm_setzero_si128());
+    *letter = (unsigned)_mm_movemask_epi8(l);
+    *digit = (unsigned)_mm_movemask_epi8(d);
+    *upper = (unsigned)_mm_movemask_epi8(u) & *letter;
+}
+
+/* The class masks of the 64 bytes at t (all readable): bit j for t[j]. */
+static inline void window(const unsigned char *t, uint64_t *alnum, uint64_t *upper, uint64_t *lower,
+                          uint64_t *digit) {
+    uint64_t a = 0, u = 0, l = 0, d = 0;
+    for (int k = 0; k < 4; k++) {
+        unsigned lm, dm, um;
+        classes16(t + 16 * k, &lm, &dm, &um);
+        a |= (uint64_t)(lm | dm) << (16 * k);
+        u |= (uint64_t)um << (16 * k);
+        l |= (uint64_t)(lm & ~um) << (16 * k);
+        d |= (uint64_t)dm << (16 * k);
+    }
+    *alnum = a;
+    *upper = u;
+    *lower = l;
+    *digit = d;
+}
+
+/* The run of ASCII letters and digits from *pp, sixteen bytes at a time while they last: moves
+ * *pp to its end (or to the last 15 bytes of the text) and returns the classes seen. */
+static inline unsigned run_sse2(const unsigned char *t, size_t n, size_t *pp) {
+    size_t p = *pp;
+    unsigned upper = 0, lower = 0, digit = 0;
+    while (p + 16 <= n) {
+        unsigned lm, dm, um;
+        classes16(t + p, &lm, &dm, &um);
+        unsigned stop = ~(lm | dm) & 0xFFFFu;
+        unsigned in = (stop & (0u - stop)) - 1; /* the bytes before the first stop */
+        upper |= um & in;
+        lower |= lm & ~um & in;
+        digit |= dm & in;
+        if (stop) {
+            p += ctz64(stop);
+            break;
+        }
+        p += 16;
+    }
+    *pp = p;
+    return (upper | lower ? A_ALPHA : 0u) | (upper ? A_UPPER : 0u) | (lower ? A_LOWER : 0u) |
+           (digit ? A_DIGIT : 0u);
+}
+#endif
+
+/* The rest of a run of ASCII letters and digits, byte by byte: moves *pp to its end and returns
+ * the classes seen. */
+static inline unsigned run_tail(const unsigned char *t, size_t n, size_t *pp) {
+    size_t p = *pp;
+    unsigned acc = 0;
+    while (p < n && (ascii_class[t[p]] & (A_ALPHA | A_DIGIT)))
+        acc |= ascii_class[t[p++]];
+    *pp = p;
+    return acc & (A_ALPHA | A_UPPER | A_LOWER | A_DIGIT);
+}
+
+/* Append a token to the array held in locals by word_fast(). */
+static inline int put(slc_tokens *o, sl_token **v, size_t *cnt, size_t *cap, size_t s, size_t e,
+                      unsigned kind, unsigned flags) {
+    if (*cnt == *cap) {
+        o->n = *cnt;
+        int rc = push(o, s, e, kind, flags); /* grows the array */
+        *v = o->v;
+        *cnt = o->n;
+        *cap = o->cap;
+        return rc;
+    }
+    sl_token *k = &(*v)[(*cnt)++];
+    k->start = s;
+    k->end = e;
+    k->kind = kind;
+    k->flags = flags;
+    return SL_OK;
+}
+
+/* word_fast() found a word it does not handle: scan_word() takes it from the start. */
+enum { WORD_SLOW = 1 };
+
+/*
+ * The common word, nearly every one in news text: ASCII letters and digits ended by white space,
+ * plain punctuation, a comma after a letter, or a period that is not the word's own. Emits the
+ * token scan_word() would emit, then goes straight on to the next word after one space (the
+ * common case: no trip through the gap loop). Returns SL_OK (or SL_ENOMEM) with *endp after the
+ * last token; or WORD_SLOW with *endp and *gapp set to a word it does not handle (inner
+ * . , - ' : / @, non-ASCII, initials and abbreviations, "US$"), for scan_word() to scan from
+ * its start. No URL can start here: every URL prefix has a ':' or a '.' before a letter.
+ */
+static inline int word_fast(tz *z, size_t s, unsigned *gapp, size_t *endp) {
+    const unsigned char *t = z->t;
+    size_t n = z->n;
+    unsigned gap = *gapp;
+    /* The array in locals: stores of tokens could alias z->out->n and force a reload. */
+    slc_tokens *o = z->out;
+    sl_token *v = o->v;
+    size_t cnt = o->n, cap = o->cap;
+    int rc = WORD_SLOW;
+#if defined(SCAN_SSE2)
+    /* Class masks of a 64-byte window of the text, bit j for byte base + j. With them a word's
+     * end is a shift and a ctz away: the next word need not wait for a load and compare of
+     * this one's bytes. */
+    size_t base = 0;
+    int have = 0;
+    uint64_t w_alnum = 0, w_upper = 0, w_lower = 0, w_digit = 0;
+#endif
+    for (;;) {
+        size_t p = s;
+        uint64_t up, lo, dg; /* non-zero when the run has upper-case letters, lower, digits */
+#if defined(SCAN_SSE2)
+        uint64_t rest = 0; /* ~alnum from s on, in the window */
+        if (have && s - base < 64)
+            rest = ~w_alnum >> (s - base);
+        if (rest == 0 && s + 64 <= n) {
+            base = s; /* no window yet, or the word runs past its end */
+            have = 1;
+            window(t + s, &w_alnum, &w_upper, &w_lower, &w_digit);
+            rest = ~w_alnum;
+        }
+        if (rest != 0) {
+            size_t off = s - base, len = ctz64(rest);
+            uint64_t m = ((uint64_t)1 << len) - 1; /* the run: len < 64 */
+            up = (w_upper >> off) & m;
+            lo = (w_lower >> off) & m;
+            dg = (w_digit >> off) & m;
+            p = s + len;
+        } else {
+            unsigned acc = run_sse2(t, n, &p);
+            acc |= run_tail(t, n, &p);
+            up = acc & A_UPPER;
+            lo = acc & A_LOWER;
+            dg = acc & A_DIGIT;
+        }
+#elif defined(SCAN_SWAR)
+        /* Eight bytes at a time, the per-byte classes as the high bit of each byte; no branch
+         * per byte, so no mispredicted loop exit at the end of every word. */
+        up = lo = dg = 0;
+        while (p + 8 <= n) {
+            uint64_t x;
+            memcpy(&x, t + p, 8);
+            uint64_t l = BETWEEN(x | BYTES(0x20), 0x60, 0x7B), d = BETWEEN(x, 0x2F, 0x3A);
+            uint64_t stop = ~(l | d) & BYTES(0x80);
+            uint64_t in = (stop & (0 - stop)) - 1; /* the bytes before the first stop */
+            l &= in;
+            dg |= d & in;
+            up |= l & ~(x << 2); /* bit 5 (0x20) of a letter, moved to bit 7: lower case */
+            lo |= l & (x << 2);
+            if (stop) {
+                p += (size_t)ctz64(stop) / 8;
+                break;
+            }
+            p += 8;
+        }
+        unsigned acc = run_tail(t, n, &p);
+        up |= acc & A_UPPER;
+        lo |= acc & A_LOWER;
+        dg |= acc & A_DIGIT;
+#else
+        unsigned acc = run_tail(t, n, &p);
+        up = acc & A_UPPER;
+        lo = acc & A_LOWER;
+        dg = acc & A_DIGIT;
+#endif
+        size_t e = p;
+        /* The bytes after the word and its first and last, read once: the token stores below
+         * may alias the text (unsigned char) and would force reloads. 0 past the end. */
+        unsigned char c = p < n ? t[p] : 0, d = p + 1 < n ? t[p + 1] : 0;
+        unsigned char first = t[s], last = t[p - 1];
+        if (!(ascii_class[c] & A_END)) {
+            if (c == ',') {
+                if (last >= '0' && last <= '9')
+                    break; /* perhaps 1,000 */
+            } else if (c == '.') {
+                if (d >= 0x80 || (ascii_class[d] & (A_ALPHA | A_DIGIT)))
+                    break; /* U.S., 3.5, e-mail, "end.Next" */
+                if (ascii_class[first] & A_DIGIT) {
+                    /* "1." opening a line: a list number or rank, one token (as scan_word). */
+                    if (p - s <= 2 && (s == 0 || (gap & SL_TOKF_NEWLINE_BEFORE)) &&
+                        (p + 1 == n || d == ' ' || d == '\t') && !(up | lo))
+                        e = p + 1;
+                } else if (d != '.' && (p - s == 1 || (p - s < 8 && !dg &&
+                                                       (s + 8 <= n ? known_abbrev_letters(t, s, p)
+                                                                   : known_abbrev(t, s, p))))) {
+                    break; /* an initial or abbreviation keeps its period */
+                }
+            } else {
+                break;
+            }
+        }
+        unsigned a0 = ascii_class[first];
+        unsigned f = gap | ((a0 & A_UPPER) ? SL_TOKF_UPPER_INITIAL : 0u) |
+                     (up && !lo ? SL_TOKF_ALL_UPPER : 0u) | (dg ? SL_TOKF_HAS_DIGIT : 0u);
+        if ((a0 & A_DIGIT) && (up | lo))
+            f |= shape_flags(t, n, s, e) & SL_TOKF_UPPER_INITIAL; /* "5th", "3M" */
+        if ((rc = put(o, &v, &cnt, &cap, s, e, (a0 & A_DIGIT) ? SL_TOK_NUMBER : SL_TOK_WORD, f)) !=
+            SL_OK)
+            break;
+        rc = WORD_SLOW;
+        /* A mark right after the word (",", a sentence's ".", ")"): its token, flags 0 (no
+         * space before it), as scan_token() makes it; "..", ".5" and the like go there. */
+        if (e == p && ((ascii_class[c] & A_SOLO) || (c == '.' && d != '.'))) {
+            if ((rc = put(o, &v, &cnt, &cap, e, e + 1,
+                          (ascii_class[c] & A_SYM) ? SL_TOK_SYMBOL : SL_TOK_PUNCT, 0)) != SL_OK)
+                break;
+            rc = WORD_SLOW;
+            e++;
+        }
+        unsigned char next = e == p ? c : d; /* t[e] */
+        if (!(e + 1 < n && next == ' ' && (ascii_class[t[e + 1]] & (A_ALPHA | A_DIGIT)))) {
+            s = e;
+            rc = SL_OK;
+            break;
+        }
+        s = e + 1;
+        gap = SL_TOKF_SPACE_BEFORE;
+    }
+    o->n = cnt;
+    *endp = s;
+    *gapp = gap;
+    return rc;
 }
 
 /* An emoji sequence: modifiers, variation selectors, keycaps, tags and ZWJ joins. */
@@ -880,25 +1187,10 @@ int slc_tokenize(const char *text, size_t len, slc_tokens *out) {
     unsigned space = 0, breaks = 0;
     while (i < len) {
         unsigned char c = t[i];
-        enum cclass k;
-        size_t l;
-        if (c < 0x80) {
-            unsigned a = ascii_class[c];
-            if (a & A_GAP) {
-                space = 1;
-                if (c == '\n' || (c == '\r' && !(i + 1 < len && t[i + 1] == '\n')))
-                    breaks++;
-                i++;
-                continue;
-            }
-            l = 1;
-            if (a & A_ALPHA)
-                k = (a & A_UPPER) ? C_UPPER : C_LOWER;
-            else if (a & A_DIGIT)
-                k = C_DIGIT;
-            else
-                k = (a & A_PUNCT) ? C_PUNCT : C_SYM;
-        } else {
+        unsigned a = ascii_class[c]; /* 0 for c >= 0x80 */
+        enum cclass k = C_OTHER;
+        size_t l = 1;
+        if (c >= 0x80) {
             k = class_at(t, len, i, &l);
             if (k == C_GAP || k == C_NL || k == C_FORMAT) {
                 /* Invisible characters do not count as space: "a\u200Bb" has no space. */
@@ -907,15 +1199,30 @@ int slc_tokenize(const char *text, size_t len, slc_tokens *out) {
                 i += l;
                 continue;
             }
+        } else if (a & A_GAP) {
+            space = 1;
+            if (c == '\n' || (c == '\r' && !(i + 1 < len && t[i + 1] == '\n')))
+                breaks++;
+            i++;
+            continue;
         }
         unsigned gap = (space ? SL_TOKF_SPACE_BEFORE : 0) | (breaks ? SL_TOKF_NEWLINE_BEFORE : 0) |
                        (breaks >= 2 ? SL_TOKF_PARAGRAPH_BEFORE : 0);
         size_t e;
-        int rc = IS_ALNUM(k) ? scan_word(&z, i, gap, &e) : scan_token(&z, i, k, l, gap, &e);
-        /* The common case, one space and the next word: straight on, past the gap loop. */
-        while (rc == SL_OK && e + 1 < len && t[e] == ' ' && t[e + 1] < 0x80 &&
-               (ascii_class[t[e + 1]] & (A_ALPHA | A_DIGIT)))
-            rc = scan_word(&z, e + 1, SL_TOKF_SPACE_BEFORE, &e);
+        int rc;
+        if (a & (A_ALPHA | A_DIGIT)) {
+            rc = word_fast(&z, i, &gap, &e);
+            if (rc == WORD_SLOW)
+                rc = scan_word(&z, e, gap, &e);
+        } else if (a & A_SOLO) {
+            /* A one-byte mark: PUNCT, or SYMBOL (whose shape flags are all 0). */
+            e = i + 1;
+            rc = push(out, i, e, (a & A_PUNCT) ? SL_TOK_PUNCT : SL_TOK_SYMBOL, gap);
+        } else {
+            if (c < 0x80)
+                k = (a & A_PUNCT) ? C_PUNCT : C_SYM;
+            rc = IS_ALNUM(k) ? scan_word(&z, i, gap, &e) : scan_token(&z, i, k, l, gap, &e);
+        }
         if (rc != SL_OK)
             return rc;
         i = e;

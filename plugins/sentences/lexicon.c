@@ -5,10 +5,11 @@
  */
 #include "lexicon.h"
 
+#include <stdint.h>
 #include <string.h>
 
 typedef struct abbrev_entry {
-    const char *key;
+    char key[8]; /* NUL-padded: compared as one 64-bit number, see key8() */
     sp_abbrev_class cls;
     int cap;
 } abbrev_entry;
@@ -101,30 +102,45 @@ static int cmp_n(const char *w, size_t len, const char *s) {
     return s[len] ? -1 : 0;
 }
 
+/* Eight bytes as a number that orders as memcmp() orders them (big-endian). */
+static inline uint64_t key8(const char *k) {
+    uint64_t x;
+    memcpy(&x, k, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+    x = __builtin_bswap64(x);
+#elif !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+    const unsigned char *b = (const unsigned char *)k;
+    x = 0;
+    for (int i = 0; i < 8; i++)
+        x = x << 8 | b[i];
+#endif
+    return x;
+}
+
 sp_abbrev_class sp_abbrev_lookup(const char *w, size_t len) {
-    char buf[8];
+    char buf[8] = {0};
     if (len == 0 || len >= sizeof buf)
         return SP_AB_NONE;
     for (size_t i = 0; i < len; i++) {
         char c = w[i];
         buf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
-    size_t lo = 0, hi = sizeof abbrevs / sizeof abbrevs[0];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = cmp_n(buf, len, abbrevs[mid].key);
-        if (c == 0) {
-            const abbrev_entry *e = &abbrevs[mid];
-            if (e->cap && !(w[0] >= 'A' && w[0] <= 'Z'))
-                return SP_AB_NONE;
-            return e->cls;
-        }
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
+    /* NUL-padded keys order as strcmp orders the strings. A branch-free binary search: the
+     * compares are unpredictable, the loads are not. */
+    uint64_t kx = key8(buf);
+    const abbrev_entry *e = abbrevs;
+    size_t n = sizeof abbrevs / sizeof abbrevs[0];
+    while (n > 1) {
+        size_t half = n / 2;
+        e += key8(e[half].key) <= kx ? half : 0;
+        n -= half;
     }
-    return SP_AB_NONE;
+    /* The length check rules out a w with a NUL byte inside matching a shorter key. */
+    if (key8(e->key) != kx || strlen(e->key) != len)
+        return SP_AB_NONE;
+    if (e->cap && !(w[0] >= 'A' && w[0] <= 'Z'))
+        return SP_AB_NONE;
+    return e->cls;
 }
 
 int sp_is_starter(const char *w, size_t len) {

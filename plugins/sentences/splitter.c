@@ -110,16 +110,24 @@ enum wclass {
 #define TP(c, i) ((c)->t + (c)->tok[i].start)
 #define TL(c, i) ((c)->tok[i].end - (c)->tok[i].start)
 
-static int tok_eq(const ctx *c, size_t i, const char *s) {
-    size_t l = strlen(s);
+static inline int tok_eq(const ctx *c, size_t i, const char *s) {
+    size_t l = strlen(s); /* inlined: a constant */
     return TL(c, i) == l && memcmp(TP(c, i), s, l) == 0;
+}
+
+/* Whether p[0, l) is the string s: strlen(s) == l && memcmp(p, s, l) == 0, in one pass. */
+static inline int lit_eq(const unsigned char *p, size_t l, const char *s) {
+    for (size_t k = 0; k < l; k++)
+        if (s[k] == '\0' || (unsigned char)s[k] != p[k])
+            return 0;
+    return s[l] == '\0';
 }
 
 static int tok_in(const ctx *c, size_t i, const char *const *set) {
     const unsigned char *p = TP(c, i);
     size_t l = TL(c, i);
     for (; *set; set++)
-        if ((unsigned char)(*set)[0] == p[0] && strlen(*set) == l && memcmp(p, *set, l) == 0)
+        if ((unsigned char)(*set)[0] == p[0] && lit_eq(p, l, *set))
             return 1;
     return 0;
 }
@@ -568,6 +576,47 @@ static int period_ends(ctx *c, enum wclass wc, enum next nx, size_t at, size_t s
     return 0;
 }
 
+/*
+ * The fast path: from token i on, step over the tokens at which no rule of the main loop can
+ * fire, and return the first one at which one may. They are inside a sentence (i > s0, and the
+ * caller stops at the dateline's dash) with no line break before them. The rules need a
+ * terminal (a mark . ? ! or a non-ASCII one, a word with a period), a number (list markers,
+ * "1)", time stamps), a bullet or separator (non-ASCII, or three marks or more), or a bare link
+ * or long dash just before (break_before()).
+ */
+static inline size_t skip_quiet(const ctx *c, size_t i, size_t lim, size_t cs) {
+    const sl_token *tok = c->tok;
+    const unsigned char *t = c->t;
+    const sl_token *p = &tok[i - 1];
+    int alert = p->kind == SL_TOK_URL || (p->kind == SL_TOK_PUNCT && p->end - p->start > 1 &&
+                                          (t[p->start] == '-' || t[p->start] == 0xE2));
+    for (; i < lim; i++) {
+        const sl_token *k = &tok[i];
+        if (alert || (k->flags & SL_TOKF_NEWLINE_BEFORE))
+            return i;
+        /* Tests in order of frequency, no jump table: the kinds come in no predictable order. */
+        unsigned kind = k->kind;
+        if (kind == SL_TOK_WORD) {
+            if (t[k->end - 1] == '.')
+                return i;
+        } else if (kind == SL_TOK_PUNCT) {
+            unsigned char b = t[k->start];
+            if (k->end - k->start != 1 || b == '.' || b == '?' || b == '!')
+                return i;
+        } else if (kind == SL_TOK_NUMBER) {
+            if (c->list_next != 0 || i == cs ||
+                (i + 1 < c->n && (k[1].kind == SL_TOK_NUMBER || tok_eq(c, i + 1, ")"))))
+                return i;
+        } else if (kind == SL_TOK_SYMBOL) {
+            if (t[k->start] >= 0x80)
+                return i; /* bullets are U+2xxx */
+        } else {
+            alert = kind == SL_TOK_URL; /* e-mail addresses, handles, emoji, clitics: no rule */
+        }
+    }
+    return i;
+}
+
 int sp_split(const sp_config *cfg, const char *text, size_t len, const sl_token *tok, size_t n,
              sp_spans *out) {
     ctx c = {cfg, (const unsigned char *)text, len, tok, n, 0, 0, 0, 0, -1, out};
@@ -577,19 +626,12 @@ int sp_split(const sp_config *cfg, const char *text, size_t len, const sl_token 
     size_t dl = n ? dateline(&c, 0) : 0;
     size_t cs = n ? content_start(&c, 0) : 0;
     while (i < n) {
-        const sl_token *k = &tok[i];
-        if (i > s0 && i != dl && !(k->flags & SL_TOKF_NEWLINE_BEFORE)) {
-            /* The fast path, most tokens: a plain word or a comma inside a sentence, after a
-             * word, number or one-character mark. Nothing below can fire for them. */
-            const sl_token *p = &tok[i - 1];
-            int plain = (k->kind == SL_TOK_WORD && c.t[k->end - 1] != '.') ||
-                        (k->kind == SL_TOK_PUNCT && k->end - k->start == 1 && c.t[k->start] == ',');
-            if (plain && (p->kind == SL_TOK_WORD || p->kind == SL_TOK_NUMBER ||
-                          (p->kind == SL_TOK_PUNCT && p->end - p->start == 1))) {
-                i++;
-                continue;
-            }
+        if (i > s0) {
+            i = skip_quiet(&c, i, dl >= i ? dl : n, cs); /* stops at the dateline's dash */
+            if (i >= n)
+                break;
         }
+        const sl_token *k = &tok[i];
         if (i > s0 && break_before(&c, i)) {
             if ((rc = add(&c, s0, i - 1)) != SL_OK)
                 return rc;
