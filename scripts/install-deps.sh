@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages sluice needs to build and test, when any is missing.
-# Runs apt-get as root (or through sudo); does nothing when everything is there.
+# Runs apt-get as root (or through sudo); does nothing when everything is there. Its output
+# goes to stderr, so that the quick start prints only JSON Lines on stdout.
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libyaml-dev libjansson-dev libcmocka-dev
@@ -24,5 +25,5 @@ else
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -q
-"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+"${sudo[@]}" apt-get update -q >&2
+"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
