@@ -351,9 +351,10 @@ int slc_doc_load_json(sl_doc *d, const char *line, size_t len, const char *fallb
     int rc = slc_json_scan_object(d->arena.p, len, on_member, &ctx, &err, &at);
     if (ctx.oom)
         return set_error(d, "out of memory");
+    if (rc != 0 && err && strcmp(err, "not a JSON object") == 0)
+        return set_error(d, "not a JSON object (each line must be one object)");
     if (rc != 0)
-        return set_error(d, "not a JSON object: %s at byte %zu", err ? err : "syntax error",
-                         at + 1);
+        return set_error(d, "not valid JSON: %s at byte %zu", err ? err : "syntax error", at + 1);
     long t = find_field(d, "text"), h = find_field(d, "html");
     if (t >= 0 && d->fields[t].type != SLC_JSON_STRING)
         return set_error(d, "\"text\" is not a string");

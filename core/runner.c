@@ -230,15 +230,17 @@ static void handle(run *r, sl_doc *doc, const slc_reader *reader, size_t first) 
     st->written++;
 }
 
+/* The command line's format wins; then HTML files are read as HTML whatever the pipeline's
+ * default; then the pipeline's input; then JSON Lines. */
 static int format_for(const run *r, const char *path) {
     if (r->o->format >= 0)
         return r->o->format;
-    if (r->p->spec.input)
-        return slc_input_format_parse(r->p->spec.input);
     size_t n = strlen(path);
     if ((n > 5 && strcmp(path + n - 5, ".html") == 0) ||
         (n > 4 && strcmp(path + n - 4, ".htm") == 0))
         return SLC_INPUT_HTML;
+    if (r->p->spec.input)
+        return slc_input_format_parse(r->p->spec.input);
     return SLC_INPUT_JSONL;
 }
 

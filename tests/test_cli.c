@@ -293,6 +293,15 @@ static void source_plugin_and_formats(void **state) {
     r = run(args, txt);
     assert_string_equal(r.out, "{\"id\":\"<stdin>\",\"text\":\"one\\n\\ntwo\\n\"}\n");
     tu_result_free(&r);
+    /* an .html file is read as a page even when the pipeline's default is jsonl */
+    const char *page = tu_write("page.html", "<p>Hi</p>\n<p>there</p>\n", 23);
+    const char *jsonl = pipeline("jsonl.yaml", "input: jsonl\nstages: []\n");
+    snprintf(args, sizeof args, "run %s %s", jsonl, page);
+    r = run(args, NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(tu_count_lines(r.out), 1);
+    assert_contains(r.out, "\"html\":\"<p>Hi</p>\\n<p>there</p>\\n\",\"text\":\"\"");
+    tu_result_free(&r);
     const char *lines = pipeline("lines.yaml", "input: lines\nstages: []\n");
     snprintf(args, sizeof args, "run %s %s", lines, txt);
     r = run(args, NULL);
