@@ -12,37 +12,20 @@
 #include <string.h>
 #include <unistd.h>
 
-static char tmp[] = "/tmp/sluice-sentences-XXXXXX";
-static const char *bin;
+#include "test_util.h"
 
-static void write_file(const char *name, const char *data) {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", tmp, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(data, f);
-    fclose(f);
-}
+static const char *bin;
 
 /* Run the pipeline on the input; standard output in a malloc'd string, exit status in *rc. */
 static char *run(const char *pipeline, const char *input, int *rc) {
-    write_file("p.yaml", pipeline);
-    write_file("in.jsonl", input);
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "'%s' run '%s/p.yaml' '%s/in.jsonl' 2>'%s/err.txt'", bin, tmp, tmp,
-             tmp);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 16, len = 0;
-    char *out = malloc(cap);
-    assert_non_null(out);
-    size_t got;
-    while ((got = fread(out + len, 1, cap - len - 1, p)) > 0)
-        len += got;
-    out[len] = '\0';
-    int status = pclose(p);
-    *rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-    return out;
+    const char *p = tu_write("p.yaml", pipeline, strlen(pipeline));
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' -", bin, p);
+    const char *in = tu_write("in.jsonl", input, strlen(input));
+    tu_result r = tu_run(cmd, in);
+    *rc = r.status;
+    free(r.err);
+    return r.out;
 }
 
 static const char *doc =
@@ -104,8 +87,6 @@ int main(void) {
         printf("SLUICE_BIN not set or not executable: skipped\n");
         return 77;
     }
-    if (!mkdtemp(tmp))
-        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default),
         cmocka_unit_test(test_options),
@@ -113,9 +94,6 @@ int main(void) {
         cmocka_unit_test(test_empty_and_odd_docs),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-    if (system(cmd) != 0)
-        rc = rc ? rc : 1;
+    tu_cleanup();
     return rc;
 }
