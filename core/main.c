@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "loader.h"
+#include "guard.h"
 #include "runner.h"
 
 #include <dirent.h>
@@ -29,7 +30,7 @@ static const char usage_main[] =
     "  -V, --version    show the version and plugin ABI\n"
     "\n"
     "Exit status: 0 ok, 1 internal error, 2 usage error, 3 pipeline error,\n"
-    "4 documents failed, 5 input/output error. See docs/cli.md.\n";
+    "4 documents failed, 5 input/output error, 6 a plugin crashed. See docs/cli.md.\n";
 
 static const char usage_run[] =
     "Usage: sluice run PIPELINE.yaml [OPTIONS] [FILE ...]\n"
@@ -51,7 +52,9 @@ static const char usage_run[] =
     "  -q, --quiet            no summary line on standard error\n"
     "\n"
     "At the end, standard error gets one line: documents read, written, failed.\n"
-    "Exit status: 0 ok, 2 usage, 3 pipeline error, 4 documents failed, 5 I/O error.\n";
+    "Exit status: 0 ok, 2 usage, 3 pipeline error, 4 documents failed, 5 I/O error,\n"
+    "6 a plugin crashed (the crash is reported with its stage and input line, the\n"
+    "document counts as failed, the output so far is flushed, and the run stops).\n";
 
 static const char usage_check[] =
     "Usage: sluice check PIPELINE.yaml [--plugin-path DIR]\n"
@@ -159,6 +162,8 @@ static int cmd_run(cli *c) {
     slc_diag diag = {0};
     slc_pipeline p;
     int status = SLC_EXIT_OK;
+    if (slc_guard_install() != 0)
+        fputs("sluice: warning: cannot catch plugin crashes on this system\n", stderr);
     if (slc_pipeline_load(&p, c->args[0], c->plugin_dirs, c->ndirs, &diag) != 0 ||
         slc_pipeline_create(&p, &diag) != 0) {
         fputs(diag.text.p ? diag.text.p : "sluice: cannot load the pipeline\n", stderr);
@@ -180,6 +185,8 @@ static int cmd_run(cli *c) {
                     fprintf(stderr, " (%zu invalid UTF-8 sequences replaced)", st.repaired);
                 if (st.output_failed)
                     fputs("; output is incomplete: a sink could not write", stderr);
+                if (st.crashed)
+                    fputs("; stopped early: a plugin crashed", stderr);
                 fputc('\n', stderr);
             }
         }

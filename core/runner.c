@@ -8,6 +8,7 @@
 #include "config.h"
 #include "doc_api.h"
 #include "document.h"
+#include "guard.h"
 
 static const char *status_name(int rc) {
     switch (rc) {
@@ -122,7 +123,9 @@ int slc_pipeline_create(slc_pipeline *p, slc_diag *diag) {
             return -1;
         }
         int before = diag->errors;
+        slc_guard_enter(s->number, d->name, "create");
         int rc = d->create(slc_host(), s->cfg, &s->state);
+        slc_guard_enter(0, NULL, NULL);
         if (rc != 0) {
             if (diag->errors == before)
                 slc_diag_error(diag, p->spec.path, s->spec->mark, s->number, d->name,
@@ -137,8 +140,11 @@ int slc_pipeline_create(slc_pipeline *p, slc_diag *diag) {
 void slc_pipeline_free(slc_pipeline *p) {
     for (size_t i = 0; i < p->nstages; i++) {
         slc_stage *s = &p->stages[i];
-        if (s->created)
+        if (s->created && !s->crashed) { /* a crashed instance's state cannot be trusted */
+            slc_guard_enter(s->number, stage_name(s), "destroy");
             s->lib->desc->destroy(s->state);
+            slc_guard_enter(0, NULL, NULL);
+        }
         slc_config_free(s->cfg);
     }
     for (size_t i = 0; i < p->nlibs; i++)
@@ -193,16 +199,26 @@ static void record_failure(run *r, const sl_doc *doc, const slc_stage *s, const 
     }
 }
 
-/* Send one document through every stage after the source. */
-static void handle(run *r, sl_doc *doc, const slc_reader *reader, size_t first) {
+/* After a plugin crashed: fail the document and stop; the other stages still flush. */
+static void crashed(run *r, sl_doc *doc, const slc_reader *reader) {
+    const char *what = slc_guard_recovered();
+    slc_stage *s = &r->p->stages[slc_guard_now.stage - 1];
+    s->crashed = 1;
+    char msg[256];
+    snprintf(msg, sizeof msg, "crashed in %s: %s; the run stops here", slc_guard_now.call, what);
+    slc_guard_now.call = "the clean-up after its crash";
+    record_failure(r, doc, s, msg, reader);
+    r->stats->crashed = 1;
+    r->status = SLC_EXIT_CRASH;
+    r->stop = 1;
+}
+
+/* Send one document through the stages from `first` on. */
+static void process_doc(run *r, sl_doc *doc, const slc_reader *reader, size_t first) {
     slc_run_stats *st = r->stats;
-    st->read++;
-    if (slc_doc_error(doc)) {
-        record_failure(r, doc, NULL, slc_doc_error(doc), reader);
-        return;
-    }
     for (size_t i = first; i < r->p->nstages; i++) {
         slc_stage *s = &r->p->stages[i];
+        slc_guard_enter(s->number, stage_name(s), "process");
         int rc = s->lib->desc->process(s->state, doc);
         if (rc == SL_OK && !slc_doc_error(doc))
             continue;
@@ -228,6 +244,25 @@ static void handle(run *r, sl_doc *doc, const slc_reader *reader, size_t first) 
     }
     st->repaired += slc_doc_repairs(doc);
     st->written++;
+}
+
+static void handle(run *r, sl_doc *doc, const slc_reader *reader, size_t first) {
+    r->stats->read++;
+    if (slc_doc_error(doc)) {
+        record_failure(r, doc, NULL, slc_doc_error(doc), reader);
+        return;
+    }
+    if (slc_guard_installed()) {
+        /* No signal mask saved: sigsetjmp stays a few register stores per document. */
+        if (sigsetjmp(slc_guard_now.env, 0) != 0) {
+            crashed(r, doc, reader);
+            return;
+        }
+        slc_guard_now.armed = 1;
+    }
+    process_doc(r, doc, reader, first);
+    slc_guard_now.armed = 0;
+    slc_guard_enter(0, NULL, NULL);
 }
 
 /* The command line's format wins; then HTML files are read as HTML whatever the pipeline's
@@ -276,7 +311,23 @@ static void run_source(run *r, sl_doc *doc) {
     while (!r->stop) {
         slc_doc_reset(doc);
         slc_doc_set_origin(doc, src->lib->desc->name, 0);
+        if (slc_guard_installed()) {
+            if (sigsetjmp(slc_guard_now.env, 0) != 0) {
+                src->crashed = 1;
+                fprintf(stderr,
+                        "sluice: stage 1 (plugin %s): crashed in read: %s; the run stops "
+                        "here\n",
+                        src->lib->desc->name, slc_guard_recovered());
+                r->stats->crashed = 1;
+                r->status = SLC_EXIT_CRASH;
+                break;
+            }
+            slc_guard_now.armed = 1;
+        }
+        slc_guard_enter(1, src->lib->desc->name, "read");
         int rc = src->lib->desc->read(src->state, doc);
+        slc_guard_now.armed = 0;
+        slc_guard_enter(0, NULL, NULL);
         if (rc == 0)
             break;
         if (rc < 0 && !slc_doc_error(doc)) {
@@ -306,17 +357,34 @@ int slc_pipeline_run(slc_pipeline *p, const slc_run_options *o, slc_run_stats *s
     else
         run_inputs(&r, doc);
     slc_doc_free(doc);
-    for (size_t i = 0; i < p->nstages && !stats->broken_pipe; i++) {
+    /* volatile: read again after a crash jumps back into this loop */
+    for (volatile size_t i = 0; i < p->nstages && !stats->broken_pipe; i++) {
         slc_stage *s = &p->stages[i];
-        if (!s->lib->desc->flush)
+        if (!s->lib->desc->flush || s->crashed)
             continue;
+        if (slc_guard_installed()) {
+            if (sigsetjmp(slc_guard_now.env, 0) != 0) {
+                s->crashed = 1;
+                fprintf(stderr, "sluice: stage %d (plugin %s): crashed in flush: %s\n", s->number,
+                        stage_name(s), slc_guard_recovered());
+                stats->crashed = 1;
+                stats->output_failed = 1;
+                r.status = SLC_EXIT_CRASH;
+                continue;
+            }
+            slc_guard_now.armed = 1;
+        }
+        slc_guard_enter(s->number, stage_name(s), "flush");
         int rc = s->lib->desc->flush(s->state);
+        slc_guard_now.armed = 0;
+        slc_guard_enter(0, NULL, NULL);
         if (rc == SL_EPIPE) {
             stats->broken_pipe = 1;
         } else if (rc != 0) {
             fprintf(stderr, "sluice: stage %d (plugin %s): flush failed: %s\n", s->number,
                     stage_name(s), status_name(rc));
-            r.status = SLC_EXIT_IO;
+            if (r.status == SLC_EXIT_OK || r.status == SLC_EXIT_DOCS)
+                r.status = SLC_EXIT_IO;
             stats->output_failed = 1;
         }
     }

@@ -16,7 +16,8 @@ enum slc_exit {
     SLC_EXIT_USAGE = 2,    /* bad command line */
     SLC_EXIT_PIPELINE = 3, /* bad pipeline file, plugin that will not load or create */
     SLC_EXIT_DOCS = 4,     /* one or more documents failed */
-    SLC_EXIT_IO = 5        /* cannot read input or write output */
+    SLC_EXIT_IO = 5,       /* cannot read input or write output */
+    SLC_EXIT_CRASH = 6     /* a plugin crashed: the run stopped at that document */
 };
 
 typedef struct slc_stage {
@@ -25,7 +26,8 @@ typedef struct slc_stage {
     sl_config *cfg;
     void *state;
     int created;
-    int number; /* 1-based, as in messages */
+    int crashed; /* its state cannot be trusted: no more calls, not even destroy */
+    int number;  /* 1-based, as in messages */
 } slc_stage;
 
 typedef struct slc_pipeline {
@@ -60,6 +62,7 @@ typedef struct slc_run_stats {
     size_t read, written, failed, repaired;
     int broken_pipe;
     int output_failed; /* a sink could not write: "written" documents may be lost */
+    int crashed;       /* a plugin crashed and the run stopped there */
 } slc_run_stats;
 
 /* Stream the inputs through the pipeline; returns an slc_exit status. */

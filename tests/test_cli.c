@@ -24,11 +24,6 @@ static tu_result run(const char *args, const char *in_path) {
     return tu_run(cmd, in_path);
 }
 
-static void assert_contains(const char *hay, const char *needle) {
-    if (!strstr(hay, needle))
-        fail_msg("expected \"%s\" in:\n%s", needle, hay);
-}
-
 static const char *pipeline(const char *name, const char *yaml) {
     return tu_write(name, yaml, strlen(yaml));
 }
@@ -48,9 +43,9 @@ static void passthrough_round_trip(void **state) {
     tu_result r1 = run(args, NULL);
     assert_int_equal(r1.status, 0);
     assert_int_equal(tu_count_lines(r1.out), 3);
-    assert_contains(r1.out, "\"tags\":[\"x\",{\"y\":1}]");
-    assert_contains(r1.out, "\"id\":\"");
-    assert_contains(r1.err, "3 documents read, 3 written, 0 failed");
+    tu_assert_contains(r1.out, "\"tags\":[\"x\",{\"y\":1}]");
+    tu_assert_contains(r1.out, "\"id\":\"");
+    tu_assert_contains(r1.err, "3 documents read, 3 written, 0 failed");
     const char *again = tu_write("again.jsonl", r1.out, r1.out_len);
     snprintf(args, sizeof args, "run %s -", p);
     tu_result r2 = run(args, again);
@@ -69,10 +64,10 @@ static void layers_round_trip_with_code_points(void **state) {
     tu_result r1 = run(args, NULL);
     assert_int_equal(r1.status, 0);
     /* The final "." is code point 26, byte 27. */
-    assert_contains(r1.out,
-                    "\"probe\":[{\"start\":0,\"end\":5,\"label\":\"FIRST\",\"text\":\"Kerry\","
-                    "\"tokens\":");
-    assert_contains(r1.out, "\"last\":{\"start\":26,\"end\":27,\"text\":\".\"}");
+    tu_assert_contains(r1.out,
+                       "\"probe\":[{\"start\":0,\"end\":5,\"label\":\"FIRST\",\"text\":\"Kerry\","
+                       "\"tokens\":");
+    tu_assert_contains(r1.out, "\"last\":{\"start\":26,\"end\":27,\"text\":\".\"}");
     const char *again = tu_write("again.jsonl", r1.out, r1.out_len);
     const char *pass = pipeline("pass.yaml", "stages: []\n");
     snprintf(args, sizeof args, "run %s %s", pass, again);
@@ -95,7 +90,7 @@ static void byte_offsets_option(void **state) {
     snprintf(args, sizeof args, "run %s %s", p, in);
     tu_result r = run(args, NULL);
     assert_int_equal(r.status, 0);
-    assert_contains(r.out, "\"last\":{\"start\":27,\"end\":28,\"text\":\".\"}");
+    tu_assert_contains(r.out, "\"last\":{\"start\":27,\"end\":28,\"text\":\".\"}");
     tu_result_free(&r);
 }
 
@@ -115,20 +110,20 @@ static void skip_policy_counts_everything(void **state) {
     tu_result r = run(args, NULL);
     assert_int_equal(r.status, 4);
     assert_int_equal(tu_count_lines(r.out), 2);
-    assert_contains(r.err, "5 documents read, 2 written, 3 failed");
+    tu_assert_contains(r.err, "5 documents read, 2 written, 3 failed");
     snprintf(want, sizeof want, "%s:2: not a JSON object", in);
-    assert_contains(r.err, want);
+    tu_assert_contains(r.err, want);
     snprintf(want, sizeof want, "%s:3: stage 1 (plugin probe): found 'BAD'", in);
-    assert_contains(r.err, want);
+    tu_assert_contains(r.err, want);
     snprintf(want, sizeof want, "%s:5: no \"text\" or \"html\" field", in);
-    assert_contains(r.err, want);
+    tu_assert_contains(r.err, want);
     char *letters = tu_read(dead, NULL);
     snprintf(want, sizeof want,
              "# %s:3: stage 1 (plugin probe): found 'BAD'\n"
              "{\"id\":\"bad\",\"text\":\"contains BAD word\"}\n",
              in);
-    assert_contains(letters, want);
-    assert_contains(letters, "\nthis is not json\n");
+    tu_assert_contains(letters, want);
+    tu_assert_contains(letters, "\nthis is not json\n");
     assert_int_equal(tu_count_lines(letters), 6);
     free(letters);
     tu_result_free(&r);
@@ -143,7 +138,7 @@ static void fail_policy_stops(void **state) {
     tu_result r = run(args, NULL);
     assert_int_equal(r.status, 4);
     assert_int_equal(tu_count_lines(r.out), 1);
-    assert_contains(r.err, "2 documents read, 1 written, 1 failed");
+    tu_assert_contains(r.err, "2 documents read, 1 written, 1 failed");
     tu_result_free(&r);
 }
 
@@ -170,7 +165,7 @@ static void broken_pipe_is_quiet(void **state) {
              "status=${PIPESTATUS[0]}'",
              sluice, plugin_path, p, path);
     tu_result r = tu_run(cmd, NULL);
-    assert_contains(r.out, "status=0");
+    tu_assert_contains(r.out, "status=0");
     assert_string_equal(r.err, "");
     tu_result_free(&r);
 }
@@ -183,15 +178,16 @@ static void full_disk_fails_clearly(void **state) {
     snprintf(cmd, sizeof cmd, "%s run %s %s %s > /dev/full", sluice, plugin_path, p, in);
     tu_result r = tu_run(cmd, NULL);
     assert_int_equal(r.status, 5);
-    assert_contains(r.err, "cannot write standard output: No space left on device");
+    tu_assert_contains(r.err, "cannot write standard output: No space left on device");
     tu_result_free(&r);
     /* failing while documents stream, not only at the final flush */
     snprintf(cmd, sizeof cmd, "%s run %s %s %s > /dev/full", sluice, plugin_path, p,
              many_documents());
     r = tu_run(cmd, NULL);
     assert_int_equal(r.status, 5);
-    assert_contains(r.err, "stage 1 (plugin jsonl): cannot write standard output: No space left");
-    assert_contains(r.err, "output is incomplete");
+    tu_assert_contains(r.err,
+                       "stage 1 (plugin jsonl): cannot write standard output: No space left");
+    tu_assert_contains(r.err, "output is incomplete");
     tu_result_free(&r);
 }
 
@@ -202,7 +198,7 @@ static void check_reports_places(void **state) {
     snprintf(args, sizeof args, "check %s", good);
     tu_result r = run(args, NULL);
     assert_int_equal(r.status, 0);
-    assert_contains(r.out, "ok (2 stages: probe jsonl)");
+    tu_assert_contains(r.out, "ok (2 stages: probe jsonl)");
     tu_result_free(&r);
 
     const char *bad = pipeline("bad.yaml", "input: jsonl\nstages:\n  - plugin: prob\n"
@@ -213,17 +209,17 @@ static void check_reports_places(void **state) {
     char want[1024];
     snprintf(want, sizeof want,
              "%s:3:13: stage 1 (plugin prob): unknown plugin 'prob' (did you mean 'probe'?)", bad);
-    assert_contains(r.err, want);
+    tu_assert_contains(r.err, want);
     snprintf(want, sizeof want,
              "%s:5:5: stage 2 (plugin probe): unknown option 'fail_onn' (did you mean 'fail_on'?)",
              bad);
-    assert_contains(r.err, want);
+    tu_assert_contains(r.err, want);
     snprintf(want, sizeof want,
              "%s:6:12: stage 2 (plugin probe): option 'count' must be an integer", bad);
-    assert_contains(r.err, want);
+    tu_assert_contains(r.err, want);
     snprintf(want, sizeof want, "%s:4:5: stage 2 (plugin probe): missing required option 'fail_on'",
              bad);
-    assert_contains(r.err, want);
+    tu_assert_contains(r.err, want);
     tu_result_free(&r);
 
     const char *syntax = pipeline("syntax.yaml", "stages:\n  - plugin: probe\n    fail_on: [x\n");
@@ -231,12 +227,12 @@ static void check_reports_places(void **state) {
     r = run(args, NULL);
     assert_int_equal(r.status, 3);
     snprintf(want, sizeof want, "%s:4:1: YAML syntax error", syntax);
-    assert_contains(r.err, want);
+    tu_assert_contains(r.err, want);
     tu_result_free(&r);
 
     r = run("check /nonexistent/p.yaml", NULL);
     assert_int_equal(r.status, 3);
-    assert_contains(r.err, "/nonexistent/p.yaml: cannot open");
+    tu_assert_contains(r.err, "/nonexistent/p.yaml: cannot open");
     tu_result_free(&r);
 }
 
@@ -249,7 +245,7 @@ static void refused_plugins_stop_the_run(void **state) {
     snprintf(args, sizeof args, "run %s", p);
     tu_result r = run(args, NULL);
     assert_int_equal(r.status, 3);
-    assert_contains(r.err, "bad_major.so: plugin ABI 2.0 does not match this sluice's ABI 1.0");
+    tu_assert_contains(r.err, "bad_major.so: plugin ABI 2.0 does not match this sluice's ABI 1.0");
     tu_result_free(&r);
 
     p = pipeline("create.yaml", "stages:\n  - plugin: create_fails.so\n");
@@ -259,15 +255,16 @@ static void refused_plugins_stop_the_run(void **state) {
     snprintf(args, sizeof args, "run %s", p);
     r = run(args, NULL);
     assert_int_equal(r.status, 3);
-    assert_contains(r.err, "create.yaml:2:5: stage 1 (plugin variant): this fixture never starts");
+    tu_assert_contains(r.err,
+                       "create.yaml:2:5: stage 1 (plugin variant): this fixture never starts");
     tu_result_free(&r);
 
     p = pipeline("neg.yaml", "stages:\n  - plugin: probe\n    fail_on: x\n    count: -1\n");
     snprintf(args, sizeof args, "run %s", p);
     r = run(args, NULL);
     assert_int_equal(r.status, 3);
-    assert_contains(r.err,
-                    "neg.yaml:4:12: stage 1 (plugin probe): option 'count': must not be negative");
+    tu_assert_contains(
+        r.err, "neg.yaml:4:12: stage 1 (plugin probe): option 'count': must not be negative");
     tu_result_free(&r);
 }
 
@@ -279,7 +276,7 @@ static void source_plugin_and_formats(void **state) {
     tu_result r = run(args, NULL);
     assert_int_equal(r.status, 0);
     assert_int_equal(tu_count_lines(r.out), 4);
-    assert_contains(r.out, "{\"id\":\"n3\",\"text\":\"Document number 3.\"}");
+    tu_assert_contains(r.out, "{\"id\":\"n3\",\"text\":\"Document number 3.\"}");
     tu_result_free(&r);
 
     const char *txt = tu_write("notes.txt", "one\n\ntwo\n", 9);
@@ -287,7 +284,7 @@ static void source_plugin_and_formats(void **state) {
     snprintf(args, sizeof args, "run %s --input-format lines %s", pass, txt);
     r = run(args, NULL);
     assert_int_equal(tu_count_lines(r.out), 2);
-    assert_contains(r.out, "\"text\":\"two\"");
+    tu_assert_contains(r.out, "\"text\":\"two\"");
     tu_result_free(&r);
     snprintf(args, sizeof args, "run %s --input-format text -", pass);
     r = run(args, txt);
@@ -300,7 +297,7 @@ static void source_plugin_and_formats(void **state) {
     r = run(args, NULL);
     assert_int_equal(r.status, 0);
     assert_int_equal(tu_count_lines(r.out), 1);
-    assert_contains(r.out, "\"html\":\"<p>Hi</p>\\n<p>there</p>\\n\",\"text\":\"\"");
+    tu_assert_contains(r.out, "\"html\":\"<p>Hi</p>\\n<p>there</p>\\n\",\"text\":\"\"");
     tu_result_free(&r);
     const char *lines = pipeline("lines.yaml", "input: lines\nstages: []\n");
     snprintf(args, sizeof args, "run %s %s", lines, txt);
@@ -313,19 +310,19 @@ static void help_version_and_usage(void **state) {
     (void)state;
     tu_result r = run("--help", NULL);
     assert_int_equal(r.status, 0);
-    assert_contains(r.out, "Usage: sluice COMMAND");
+    tu_assert_contains(r.out, "Usage: sluice COMMAND");
     tu_result_free(&r);
     r = run("help run", NULL);
     assert_int_equal(r.status, 0);
-    assert_contains(r.out, "--dead-letter");
+    tu_assert_contains(r.out, "--dead-letter");
     tu_result_free(&r);
     r = run("run --help", NULL);
     assert_int_equal(r.status, 0);
-    assert_contains(r.out, "--on-error");
+    tu_assert_contains(r.out, "--on-error");
     tu_result_free(&r);
     r = run("--version", NULL);
     assert_int_equal(r.status, 0);
-    assert_contains(r.out, "plugin ABI 1.0");
+    tu_assert_contains(r.out, "plugin ABI 1.0");
     tu_result_free(&r);
     r = run("frobnicate", NULL);
     assert_int_equal(r.status, 2);
@@ -344,7 +341,7 @@ static void help_version_and_usage(void **state) {
     snprintf(args, sizeof args, "run %s /nonexistent/input.jsonl", p);
     r = run(args, NULL);
     assert_int_equal(r.status, 5);
-    assert_contains(r.err, "/nonexistent/input.jsonl: cannot open");
+    tu_assert_contains(r.err, "/nonexistent/input.jsonl: cannot open");
     tu_result_free(&r);
 }
 
@@ -352,20 +349,20 @@ static void plugins_listing(void **state) {
     (void)state;
     tu_result r = run("plugins", NULL);
     assert_int_equal(r.status, 0);
-    assert_contains(r.out, "probe");
-    assert_contains(r.out, "jsonl");
-    assert_contains(r.out, "sink");
-    assert_contains(r.err, "bad_major.so: plugin ABI 2.0"); /* refused, and said so */
+    tu_assert_contains(r.out, "probe");
+    tu_assert_contains(r.out, "jsonl");
+    tu_assert_contains(r.out, "sink");
+    tu_assert_contains(r.err, "bad_major.so: plugin ABI 2.0"); /* refused, and said so */
     tu_result_free(&r);
     r = run("plugins probe", NULL);
     assert_int_equal(r.status, 0);
-    assert_contains(r.out, "fail_on (string, required)");
-    assert_contains(r.out, "mode (enum: auto|always|never, default: auto)");
-    assert_contains(r.out, "words (string list, default: a,b)");
+    tu_assert_contains(r.out, "fail_on (string, required)");
+    tu_assert_contains(r.out, "mode (enum: auto|always|never, default: auto)");
+    tu_assert_contains(r.out, "words (string list, default: a,b)");
     tu_result_free(&r);
     r = run("plugins nosuch", NULL);
     assert_int_equal(r.status, 3);
-    assert_contains(r.err, "unknown plugin 'nosuch'");
+    tu_assert_contains(r.err, "unknown plugin 'nosuch'");
     tu_result_free(&r);
 }
 

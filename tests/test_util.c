@@ -1,5 +1,10 @@
 #include "test_util.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,4 +114,9 @@ size_t tu_count_lines(const char *s) {
     for (; *s; s++)
         n += *s == '\n';
     return n;
+}
+
+void tu_assert_contains(const char *hay, const char *needle) {
+    if (!strstr(hay, needle))
+        fail_msg("expected \"%s\" in:\n%s", needle, hay);
 }

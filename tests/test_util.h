@@ -31,5 +31,7 @@ const char *tu_env(const char *name, const char *fallback);
 const char *tu_src(const char *rel);
 /* Count lines (newline characters). */
 size_t tu_count_lines(const char *s);
+/* Fail the running cmocka test unless needle occurs in hay (both shown in the message). */
+void tu_assert_contains(const char *hay, const char *needle);
 
 #endif

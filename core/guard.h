@@ -1,0 +1,45 @@
+/*
+ * The crash guard: a fatal signal (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) raised while a
+ * plugin runs becomes a clear error that names the stage, the plugin and the call, instead of
+ * a bare "Segmentation fault". Where the runner has armed a recovery point, the signal jumps
+ * back to it, so the run can record the document as failed, flush the other stages' output
+ * and stop cleanly. Signal handlers are process-wide, so only the sluice command installs it;
+ * a program that embeds the library keeps its own handlers.
+ */
+#ifndef SLUICE_CORE_GUARD_H
+#define SLUICE_CORE_GUARD_H
+
+#include <setjmp.h>
+#include <signal.h>
+
+/* What is running now; written before every plugin call, read by the signal handler. */
+typedef struct slc_guard {
+    sigjmp_buf env;              /* valid while armed */
+    volatile sig_atomic_t armed; /* 1: a fatal signal jumps to env */
+    volatile sig_atomic_t signo; /* the signal that jumped */
+    volatile sig_atomic_t stage; /* 1-based stage number; 0: the core itself */
+    const char *volatile plugin;
+    const char *volatile call; /* "create", "process", "read", "flush", "destroy" */
+} slc_guard;
+
+extern slc_guard slc_guard_now;
+
+/* Install the handlers (and an alternate stack, so that a stack overflow is caught too).
+ * Returns 0, or -1 when the system refuses. */
+int slc_guard_install(void);
+
+/* Whether slc_guard_install() succeeded in this process. */
+int slc_guard_installed(void);
+
+/* Note the plugin call that starts now (stage 0 and NULL plugin: back in the core). */
+static inline void slc_guard_enter(int stage, const char *plugin, const char *call) {
+    slc_guard_now.stage = stage;
+    slc_guard_now.plugin = plugin;
+    slc_guard_now.call = call;
+}
+
+/* After a jump to the recovery point: unblock the signal and describe it ("segmentation fault
+ * (SIGSEGV)"). */
+const char *slc_guard_recovered(void);
+
+#endif
