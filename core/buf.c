@@ -33,10 +33,6 @@ int slc_buf_append(slc_buf *b, const void *data, size_t len) {
     return 0;
 }
 
-int slc_buf_puts(slc_buf *b, const char *s) {
-    return slc_buf_append(b, s, strlen(s));
-}
-
 int slc_buf_printf(slc_buf *b, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -56,14 +52,36 @@ int slc_buf_printf(slc_buf *b, const char *fmt, ...) {
     return 0;
 }
 
+char *slc_put_decimal(char *p, size_t v) {
+    /* Two digits per division: half the divisions of one digit at a time. */
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233"
+        "34353637383940414243444546474849505152535455565758596061626364656667"
+        "6869707172737475767778798081828384858687888990919293949596979899";
+    char tmp[SLC_DECIMAL_MAX];
+    char *e = tmp + sizeof tmp, *t = e;
+    while (v >= 100) {
+        size_t q = v / 100;
+        t -= 2;
+        memcpy(t, pairs + (v - q * 100) * 2, 2);
+        v = q;
+    }
+    if (v >= 10) {
+        t -= 2;
+        memcpy(t, pairs + v * 2, 2);
+    } else {
+        *--t = (char)('0' + v);
+    }
+    memcpy(p, t, (size_t)(e - t));
+    return p + (e - t);
+}
+
 int slc_buf_put_size(slc_buf *b, size_t v) {
-    char tmp[24];
-    size_t i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    return slc_buf_append(b, tmp + i, sizeof tmp - i);
+    if (slc_buf_reserve(b, SLC_DECIMAL_MAX) != 0)
+        return SL_ENOMEM;
+    b->len = (size_t)(slc_put_decimal(b->p + b->len, v) - b->p);
+    b->p[b->len] = '\0';
+    return 0;
 }
 
 void slc_buf_free(slc_buf *b) {

@@ -15,12 +15,15 @@ typedef struct slc_buf {
 int slc_buf_reserve(slc_buf *b, size_t extra);
 /* Append bytes; 0 or SL_ENOMEM. The content stays NUL-terminated. */
 int slc_buf_append(slc_buf *b, const void *data, size_t len);
-/* Append a NUL-terminated string. */
-int slc_buf_puts(slc_buf *b, const char *s);
 /* Append formatted text. */
 int slc_buf_printf(slc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append an unsigned decimal number. */
 int slc_buf_put_size(slc_buf *b, size_t v);
+/* Longest decimal size_t (64-bit). */
+#define SLC_DECIMAL_MAX 20
+/* Write v in decimal at p, which has room for SLC_DECIMAL_MAX bytes; returns the end. For
+ * writers that reserve once and then fill the buffer directly. */
+char *slc_put_decimal(char *p, size_t v);
 /* Free storage and zero the buffer. */
 void slc_buf_free(slc_buf *b);
 
@@ -31,6 +34,11 @@ static inline int slc_buf_putc(slc_buf *b, char c) {
     b->p[b->len++] = c;
     b->p[b->len] = '\0';
     return 0;
+}
+
+/* Append a NUL-terminated string. Inline so that the length of a literal is a constant. */
+static inline int slc_buf_puts(slc_buf *b, const char *s) {
+    return slc_buf_append(b, s, strlen(s));
 }
 
 /* Forget the content, keep the storage. */

@@ -39,6 +39,7 @@ typedef struct attr {
 struct sl_layer {
     sl_doc *doc;
     char *name;
+    size_t name_len;
     unsigned flags;
     sl_span *spans;
     size_t n, cap;
@@ -595,7 +596,7 @@ const sl_token *slc_doc_tokens(sl_doc *d, size_t *count) {
 /* The layer called name[0, len), or NULL. */
 static sl_layer *layer_named(const sl_doc *d, const char *name, size_t len) {
     for (size_t i = 0; i < d->nlayers; i++)
-        if (strncmp(d->layers[i]->name, name, len) == 0 && d->layers[i]->name[len] == '\0')
+        if (d->layers[i]->name_len == len && memcmp(d->layers[i]->name, name, len) == 0)
             return d->layers[i];
     return NULL;
 }
@@ -609,7 +610,7 @@ sl_layer *slc_layer_new(sl_doc *d, const char *name, unsigned flags) {
         strcmp(name, "tokens") == 0)
         return NULL;
     sl_layer *l = calloc(1, sizeof *l);
-    if (!l || !(l->name = dup_n(name, strlen(name)))) {
+    if (!l || !(l->name = dup_n(name, l->name_len = strlen(name)))) {
         free(l);
         return NULL;
     }
@@ -848,71 +849,107 @@ static size_t cp_of(cp_conv *c, size_t byte) {
     return cp;
 }
 
-static int put_range(slc_buf *o, cp_conv *c, size_t start, size_t end, int with_text) {
-    int rc = slc_buf_puts(o, "{\"start\":");
-    rc |= slc_buf_put_size(o, cp_of(c, start));
-    rc |= slc_buf_puts(o, ",\"end\":");
-    rc |= slc_buf_put_size(o, cp_of(c, end));
-    if (with_text) {
-        rc |= slc_buf_puts(o, ",\"text\":");
-        rc |= slc_json_put_string(o, c->text + start, end - start);
-    }
-    return rc;
+/* Room for a span's `,{"start":N,"end":N}`. */
+#define SPAN_MAX (2 + 9 + SLC_DECIMAL_MAX + 7 + SLC_DECIMAL_MAX + 1)
+
+/* Write `{"start":N,"end":N` at p, reserved by the caller; returns the end. */
+static char *put_range_at(char *p, cp_conv *c, size_t start, size_t end) {
+    memcpy(p, "{\"start\":", 9);
+    p = slc_put_decimal(p + 9, cp_of(c, start));
+    memcpy(p, ",\"end\":", 7);
+    return slc_put_decimal(p + 7, cp_of(c, end));
 }
 
+/* Make the bytes written up to p part of o. */
+static void commit(slc_buf *o, char *p) {
+    o->len = (size_t)(p - o->p);
+    o->p[o->len] = '\0';
+}
+
+/* Spans are written with one reservation each and no per-byte calls: a document can have
+ * hundreds of thousands of them, and every stage that writes a layer pays for this. */
 static int put_layer(slc_buf *o, const sl_layer *l, cp_conv *c) {
-    int rc = slc_buf_putc(o, ',');
-    rc |= slc_json_put_string(o, l->name, strlen(l->name));
-    rc |= slc_buf_puts(o, ":[");
-    for (size_t i = 0; i < l->n && rc == 0; i++) {
+    if (slc_buf_putc(o, ',') != 0 || slc_json_put_string(o, l->name, l->name_len) != 0 ||
+        slc_buf_append(o, ":[", 2) != 0)
+        return SL_ENOMEM;
+    int with_text = (l->flags & SL_LAYER_WITH_TEXT) != 0;
+    for (size_t i = 0; i < l->n; i++) {
         const sl_span *s = &l->spans[i];
+        long a = l->head ? l->head[i] : -1;
+        if (slc_buf_reserve(o, SPAN_MAX) != 0)
+            return SL_ENOMEM;
+        char *p = o->p + o->len;
         if (i)
-            rc |= slc_buf_putc(o, ',');
-        rc |= put_range(o, c, s->start, s->end, 0);
-        if (s->label) {
-            rc |= slc_buf_puts(o, ",\"label\":");
-            rc |= slc_json_put_string(o, s->label, strlen(s->label));
+            *p++ = ',';
+        p = put_range_at(p, c, s->start, s->end);
+        if (!s->label && !with_text && a < 0) {
+            *p++ = '}';
+            commit(o, p);
+            continue;
         }
-        if (l->flags & SL_LAYER_WITH_TEXT) {
-            rc |= slc_buf_puts(o, ",\"text\":");
-            rc |= slc_json_put_string(o, c->text + s->start, s->end - s->start);
-        }
-        for (long a = l->head ? l->head[i] : -1; a >= 0; a = l->attrs[a].next) {
+        commit(o, p);
+        if (s->label && (slc_buf_puts(o, ",\"label\":") != 0 ||
+                         slc_json_put_string(o, s->label, strlen(s->label)) != 0))
+            return SL_ENOMEM;
+        if (with_text && (slc_buf_puts(o, ",\"text\":") != 0 ||
+                          slc_json_put_string(o, c->text + s->start, s->end - s->start) != 0))
+            return SL_ENOMEM;
+        for (; a >= 0; a = l->attrs[a].next) {
             const attr *at = &l->attrs[a];
-            rc |= slc_buf_putc(o, ',');
-            rc |= slc_json_put_string(o, at->key, strlen(at->key));
-            rc |= slc_buf_putc(o, ':');
+            if (slc_buf_putc(o, ',') != 0 || slc_json_put_string(o, at->key, strlen(at->key)) ||
+                slc_buf_putc(o, ':') != 0)
+                return SL_ENOMEM;
             if (at->json) {
-                rc |= slc_buf_puts(o, at->json);
+                if (slc_buf_puts(o, at->json) != 0)
+                    return SL_ENOMEM;
             } else {
-                rc |= put_range(o, c, at->start, at->end, 1);
-                rc |= slc_buf_putc(o, '}');
+                if (slc_buf_reserve(o, SPAN_MAX) != 0)
+                    return SL_ENOMEM;
+                commit(o, put_range_at(o->p + o->len, c, at->start, at->end));
+                if (slc_buf_puts(o, ",\"text\":") != 0 ||
+                    slc_json_put_string(o, c->text + at->start, at->end - at->start) != 0 ||
+                    slc_buf_putc(o, '}') != 0)
+                    return SL_ENOMEM;
             }
         }
-        rc |= slc_buf_putc(o, '}');
+        if (slc_buf_putc(o, '}') != 0)
+            return SL_ENOMEM;
     }
-    return rc | slc_buf_putc(o, ']');
+    return slc_buf_putc(o, ']');
 }
 
-static const char *token_kind_name(uint32_t kind) {
-    static const char *const names[] = {"other", "word",   "number",  "punct", "symbol", "url",
-                                        "email", "handle", "hashtag", "emoji", "clitic", "other"};
-    return kind < sizeof names / sizeof names[0] ? names[kind] : "other";
-}
+/* `,"kind":"NAME"}` for each token kind, with its length. */
+typedef struct kind_tail {
+    const char *s;
+    size_t n;
+} kind_tail;
+#define KIND_TAIL(name)                                                                            \
+    { ",\"kind\":\"" name "\"}", sizeof ",\"kind\":\"" name "\"}" - 1 }
+static const kind_tail kind_tails[] = {
+    KIND_TAIL("other"),   KIND_TAIL("word"),  KIND_TAIL("number"), KIND_TAIL("punct"),
+    KIND_TAIL("symbol"),  KIND_TAIL("url"),   KIND_TAIL("email"),  KIND_TAIL("handle"),
+    KIND_TAIL("hashtag"), KIND_TAIL("emoji"), KIND_TAIL("clitic"), KIND_TAIL("other")};
+#undef KIND_TAIL
+#define KIND_TAIL_MAX 32
 
 static int put_tokens(slc_buf *o, sl_doc *d, cp_conv *c) {
     size_t n;
     const sl_token *t = slc_doc_tokens(d, &n);
-    int rc = slc_buf_puts(o, ",\"tokens\":[");
-    for (size_t i = 0; i < n && rc == 0; i++) {
+    if (slc_buf_puts(o, ",\"tokens\":[") != 0)
+        return SL_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const kind_tail *k =
+            &kind_tails[t[i].kind < sizeof kind_tails / sizeof kind_tails[0] ? t[i].kind : 0];
+        if (slc_buf_reserve(o, SPAN_MAX + KIND_TAIL_MAX) != 0)
+            return SL_ENOMEM;
+        char *p = o->p + o->len;
         if (i)
-            rc |= slc_buf_putc(o, ',');
-        rc |= put_range(o, c, t[i].start, t[i].end, 0);
-        rc |= slc_buf_puts(o, ",\"kind\":\"");
-        rc |= slc_buf_puts(o, token_kind_name(t[i].kind));
-        rc |= slc_buf_puts(o, "\"}");
+            *p++ = ',';
+        p = put_range_at(p, c, t[i].start, t[i].end);
+        memcpy(p, k->s, k->n);
+        commit(o, p + k->n);
     }
-    return rc | slc_buf_putc(o, ']');
+    return slc_buf_putc(o, ']');
 }
 
 const char *slc_doc_json(sl_doc *d, unsigned flags, size_t *len) {

@@ -8,6 +8,13 @@
 #include "sluice/sluice.h"
 #include "utf8.h"
 
+/* Strings are scanned and decoded 16 bytes at a time with SSE2 (every x86-64), else 8 bytes in
+ * a 64-bit word. SLUICE_NO_SIMD forces the portable path, to test it. */
+#if defined(__SSE2__) && !defined(SLUICE_NO_SIMD)
+#include <emmintrin.h>
+#define JSON_SSE2 1
+#endif
+
 /* Nesting beyond this is refused, so that hostile input cannot exhaust the stack. */
 #define MAX_DEPTH 512
 
@@ -45,12 +52,14 @@ static int hex_value(unsigned char c) {
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
+#if !JSON_SSE2
 /* Whether any of 8 bytes may be a quote, a backslash or a control character. False positives
  * are possible (the bytewise loop sorts them out); misses are not. */
 static int may_need_stop(uint64_t w) {
     uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
     return (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w)) & HIGHS ? 1 : 0;
 }
+#endif
 
 /* At an opening quote: move past the closing one. *escaped tells whether a backslash occurred. */
 static int scan_string(scanner *sc, int *escaped) {
@@ -58,8 +67,24 @@ static int scan_string(scanner *sc, int *escaped) {
     size_t i = sc->i + 1, len = sc->len;
     int esc = 0;
     for (;;) {
+#if JSON_SSE2
+        const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'),
+                      ctl = _mm_set1_epi8(0x1F);
+        for (; i + 16 <= len; i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bsl));
+            /* v <= 0x1F, unsigned: SSE2 has no unsigned byte compare, but has an unsigned min */
+            stop = _mm_or_si128(stop, _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+            unsigned m = (unsigned)_mm_movemask_epi8(stop);
+            if (m) {
+                i += (unsigned)__builtin_ctz(m);
+                break;
+            }
+        }
+#else
         for (uint64_t w; i + 8 <= len && (memcpy(&w, s + i, 8), !may_need_stop(w));)
             i += 8;
+#endif
         while (i < len && s[i] != '"' && s[i] != '\\' && s[i] >= 0x20)
             i++;
         if (i >= len)
@@ -81,7 +106,8 @@ static int scan_string(scanner *sc, int *escaped) {
                 return fail(sc, "bad \\u escape");
             }
             i += 6;
-        } else if (strchr("\"\\/bfnrt", e) && e) {
+        } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' ||
+                   e == 'r' || e == 't') { /* a test per letter: strchr was a call per escape */
             i += 2;
         } else {
             sc->i = i;
@@ -298,63 +324,126 @@ static unsigned long hex4(const char *p) {
     return v;
 }
 
+/* The byte a one-letter escape stands for; \" \\ \/ stand for themselves. */
+static char escaped_byte(unsigned char e) {
+    switch (e) {
+    case 'b':
+        return '\b';
+    case 'f':
+        return '\f';
+    case 'n':
+        return '\n';
+    case 'r':
+        return '\r';
+    case 't':
+        return '\t';
+    default:
+        return (char)e;
+    }
+}
+
+/* Encode cp as UTF-8 at o (room for 4 bytes); returns the end. Values above U+10FFFF (only
+ * from bad hex digits in unvalidated input) are encoded the way slc_utf8_put does. */
+static char *put_utf8(char *o, unsigned long cp) {
+    if (cp < 0x80) {
+        *o++ = (char)cp;
+    } else if (cp < 0x800) {
+        *o++ = (char)(0xC0 | (cp >> 6));
+        *o++ = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *o++ = (char)(0xE0 | (cp >> 12));
+        *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (cp & 0x3F));
+    } else {
+        *o++ = (char)(0xF0 | (cp >> 18));
+        *o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+        *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (cp & 0x3F));
+    }
+    return o;
+}
+
+/* Decoding never makes text longer (\n is 2 bytes for 1, \uXXXX 6 for at most 3, a surrogate
+ * pair 12 for 4), so the output is reserved once and written through a plain pointer. Runs
+ * without a backslash are copied a block at a time: a block is stored whole, and the write
+ * position then advances only up to the backslash, if any; the store stays inside the
+ * reservation because the output never runs ahead of the input. */
 int slc_json_unescape(const char *s, size_t len, slc_buf *out, size_t *repaired) {
     if (slc_buf_reserve(out, len) != 0)
         return SL_ENOMEM;
-    out->p[out->len] = '\0'; /* terminated even when nothing is appended */
+    char *const base = out->p + out->len;
+    char *o = base;
     size_t i = 0;
-    while (i < len) {
-        const char *bs = memchr(s + i, '\\', len - i);
-        size_t run = bs ? (size_t)(bs - (s + i)) : len - i;
-        if (slc_buf_append(out, s + i, run) != 0)
-            return SL_ENOMEM;
-        i += run;
+    for (;;) {
+#if JSON_SSE2
+        const __m128i bsl = _mm_set1_epi8('\\');
+        while (i + 16 <= len) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            _mm_storeu_si128((__m128i *)(void *)o, v);
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, bsl));
+            if (m) {
+                unsigned k = (unsigned)__builtin_ctz(m);
+                i += k;
+                o += k;
+                goto escape;
+            }
+            i += 16;
+            o += 16;
+        }
+#else
+        /* Eight bytes at a time; the test for a backslash byte has no misses and no false
+         * alarms, on any byte order. */
+        while (i + 8 <= len) {
+            uint64_t w, x;
+            memcpy(&w, s + i, 8);
+            x = w ^ (ONES * '\\');
+            if (((x - ONES) & ~x & HIGHS) != 0)
+                break;
+            memcpy(o, &w, 8);
+            i += 8;
+            o += 8;
+        }
+#endif
+        while (i < len && s[i] != '\\')
+            *o++ = s[i++];
         if (i >= len)
             break;
-        char e = s[i + 1], c;
-        i += 2;
-        switch (e) {
-        case 'b':
-            c = '\b';
+#if JSON_SSE2
+    escape:
+#endif
+        if (i + 1 >= len) { /* a lone trailing backslash: only in unvalidated input */
+            *o++ = s[i++];
             break;
-        case 'f':
-            c = '\f';
-            break;
-        case 'n':
-            c = '\n';
-            break;
-        case 'r':
-            c = '\r';
-            break;
-        case 't':
-            c = '\t';
-            break;
-        case 'u': {
-            unsigned long cp = hex4(s + i);
-            i += 4;
-            if (cp >= 0xD800 && cp < 0xDC00 && i + 6 <= len && s[i] == '\\' && s[i + 1] == 'u') {
-                unsigned long lo = hex4(s + i + 2);
-                if (lo >= 0xDC00 && lo < 0xE000) {
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                    i += 6;
-                }
-            }
-            if (cp >= 0xD800 && cp < 0xE000) {
-                cp = 0xFFFD;
-                if (repaired)
-                    (*repaired)++;
-            }
-            if (slc_utf8_put(out, cp) != 0)
-                return SL_ENOMEM;
+        }
+        unsigned char e = (unsigned char)s[i + 1];
+        if (e != 'u') {
+            *o++ = escaped_byte(e);
+            i += 2;
             continue;
         }
-        default:
-            c = e;
-            break; /* \" \\ \/ */
+        if (i + 6 > len) { /* a truncated \u escape: only in unvalidated input */
+            while (i < len)
+                *o++ = s[i++];
+            break;
         }
-        if (slc_buf_putc(out, c) != 0)
-            return SL_ENOMEM;
+        unsigned long cp = hex4(s + i + 2);
+        i += 6;
+        if (cp >= 0xD800 && cp < 0xDC00 && i + 6 <= len && s[i] == '\\' && s[i + 1] == 'u') {
+            unsigned long lo = hex4(s + i + 2);
+            if (lo >= 0xDC00 && lo < 0xE000) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                i += 6;
+            }
+        }
+        if (cp >= 0xD800 && cp < 0xE000) {
+            cp = 0xFFFD;
+            if (repaired)
+                (*repaired)++;
+        }
+        o = put_utf8(o, cp);
     }
+    out->len += (size_t)(o - base);
+    out->p[out->len] = '\0';
     return 0;
 }
 
