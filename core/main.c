@@ -60,7 +60,9 @@ static const char usage_check[] =
     "Usage: sluice check PIPELINE.yaml [--plugin-path DIR]\n"
     "\n"
     "Validate a pipeline: YAML syntax, plugin names, option names, types and required\n"
-    "options. Errors are reported as FILE:LINE:COL: stage N (plugin NAME): message.\n"
+    "options, and the values each plugin checks itself (ranges, formats). Nothing is\n"
+    "created and no input is read. Errors are reported as\n"
+    "FILE:LINE:COL: stage N (plugin NAME): message.\n"
     "Exit status: 0 when the pipeline is good, 3 when it is not.\n";
 
 static const char usage_plugins[] =
@@ -202,6 +204,8 @@ static int cmd_check(cli *c) {
     slc_diag diag = {0};
     slc_pipeline p;
     int rc = slc_pipeline_load(&p, c->args[0], c->plugin_dirs, c->ndirs, &diag);
+    if (rc == 0 && !diag.errors)
+        rc = slc_pipeline_check(&p, &diag);
     if (rc != 0 || diag.errors) {
         fputs(diag.text.p ? diag.text.p : "sluice: cannot load the pipeline\n", stderr);
     } else {

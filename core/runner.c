@@ -112,16 +112,42 @@ int slc_pipeline_load(slc_pipeline *p, const char *path, char *const *plugin_dir
     return diag->errors ? -1 : 0;
 }
 
-int slc_pipeline_create(slc_pipeline *p, slc_diag *diag) {
-    for (size_t i = 0; i < p->nstages; i++) {
-        slc_stage *s = &p->stages[i];
-        const sl_plugin *d = s->lib->desc;
+/* Make stage s's configuration (once) and run the plugin's own option check, if it has one. */
+static int check_stage(slc_pipeline *p, slc_stage *s, slc_diag *diag) {
+    const sl_plugin *d = s->lib->desc;
+    if (!s->cfg) {
         s->cfg = slc_config_new(d->options, s->spec, p->spec.path, s->number, d->name, s->lib->dir,
                                 diag);
         if (!s->cfg) {
             slc_diag_error(diag, p->spec.path, s->spec->mark, s->number, d->name, "out of memory");
             return -1;
         }
+    }
+    if (!SL_PLUGIN_HAS(d, check))
+        return 0;
+    int before = diag->errors;
+    slc_guard_enter(s->number, d->name, "check");
+    int rc = d->check(slc_host(), s->cfg);
+    slc_guard_enter(0, NULL, NULL);
+    if (rc < 0 && diag->errors == before)
+        slc_diag_error(diag, p->spec.path, s->spec->mark, s->number, d->name, "options refused: %s",
+                       status_name(rc));
+    return rc < 0 || diag->errors != before ? -1 : 0;
+}
+
+int slc_pipeline_check(slc_pipeline *p, slc_diag *diag) {
+    int rc = 0;
+    for (size_t i = 0; i < p->nstages; i++)
+        rc |= check_stage(p, &p->stages[i], diag); /* every stage: all problems at once */
+    return rc;
+}
+
+int slc_pipeline_create(slc_pipeline *p, slc_diag *diag) {
+    for (size_t i = 0; i < p->nstages; i++) {
+        slc_stage *s = &p->stages[i];
+        const sl_plugin *d = s->lib->desc;
+        if (check_stage(p, s, diag) != 0)
+            return -1;
         int before = diag->errors;
         slc_guard_enter(s->number, d->name, "create");
         int rc = d->create(slc_host(), s->cfg, &s->state);

@@ -44,7 +44,10 @@ typedef struct slc_pipeline {
  * Errors go to diag; returns 0 when the pipeline is good. */
 int slc_pipeline_load(slc_pipeline *p, const char *path, char *const *plugin_dirs, size_t ndirs,
                       slc_diag *diag);
-/* Create every stage's instance; errors go to diag. */
+/* Run every plugin's own option check (what `sluice check` adds to the schema); errors go
+ * to diag. Returns 0 when all pass. */
+int slc_pipeline_check(slc_pipeline *p, slc_diag *diag);
+/* Check, then create every stage's instance; errors go to diag. */
 int slc_pipeline_create(slc_pipeline *p, slc_diag *diag);
 /* Destroy instances, unload plugins, free everything. */
 void slc_pipeline_free(slc_pipeline *p);

@@ -234,6 +234,36 @@ static void check_reports_places(void **state) {
     assert_int_equal(r.status, 3);
     tu_assert_contains(r.err, "/nonexistent/p.yaml: cannot open");
     tu_result_free(&r);
+
+    /* Values that only the plugin can judge: its check() runs, on every stage, nothing made. */
+    const char *values = pipeline("values.yaml", "stages:\n  - plugin: probe\n    fail_on: x\n"
+                                                 "    count: -1\n  - plugin: probe\n"
+                                                 "    fail_on: y\n    count: -2\n");
+    snprintf(args, sizeof args, "check %s", values);
+    r = run(args, NULL);
+    assert_int_equal(r.status, 3);
+    snprintf(want, sizeof want,
+             "%s:4:12: stage 1 (plugin probe): option 'count': must not be negative", values);
+    tu_assert_contains(r.err, want);
+    snprintf(want, sizeof want,
+             "%s:7:12: stage 2 (plugin probe): option 'count': must not be negative", values);
+    tu_assert_contains(r.err, want);
+    tu_result_free(&r);
+
+    /* A plugin built against ABI 1.0 has no check(): the host must not look past its size. */
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml, "stages:\n  - plugin: %s/abi_1_0.so\n",
+             tu_env("SLUICE_TEST_PLUGIN_DIR", "."));
+    const char *old = pipeline("old.yaml", yaml);
+    snprintf(args, sizeof args, "check %s", old);
+    r = run(args, NULL);
+    assert_int_equal(r.status, 0);
+    tu_result_free(&r);
+    snprintf(args, sizeof args, "run %s -", old);
+    r = run(args, tu_write("one.jsonl", "{\"text\":\"x\"}\n", 13));
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "{\"id\":\"<stdin>:1\",\"text\":\"x\"}\n");
+    tu_result_free(&r);
 }
 
 static void refused_plugins_stop_the_run(void **state) {
@@ -245,7 +275,7 @@ static void refused_plugins_stop_the_run(void **state) {
     snprintf(args, sizeof args, "run %s", p);
     tu_result r = run(args, NULL);
     assert_int_equal(r.status, 3);
-    tu_assert_contains(r.err, "bad_major.so: plugin ABI 2.0 does not match this sluice's ABI 1.0");
+    tu_assert_contains(r.err, "bad_major.so: plugin ABI 2.0 does not match this sluice's ABI 1.1");
     tu_result_free(&r);
 
     p = pipeline("create.yaml", "stages:\n  - plugin: create_fails.so\n");
@@ -322,7 +352,7 @@ static void help_version_and_usage(void **state) {
     tu_result_free(&r);
     r = run("--version", NULL);
     assert_int_equal(r.status, 0);
-    tu_assert_contains(r.out, "plugin ABI 1.0");
+    tu_assert_contains(r.out, "plugin ABI 1.1");
     tu_result_free(&r);
     r = run("frobnicate", NULL);
     assert_int_equal(r.status, 2);

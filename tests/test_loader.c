@@ -43,18 +43,18 @@ static void loads_good_plugin(void **state) {
 
 static void wrong_major(void **state) {
     (void)state;
-    refused("bad_major", (const char *const[]){"plugin ABI 2.0", "sluice's ABI 1.0", NULL});
+    refused("bad_major", (const char *const[]){"plugin ABI 2.0", "sluice's ABI 1.1", NULL});
 }
 
 static void newer_minor(void **state) {
     (void)state;
-    refused("newer_minor", (const char *const[]){"plugin ABI 1.99", "newer", "ABI 1.0", NULL});
+    refused("newer_minor", (const char *const[]){"plugin ABI 1.99", "newer", "ABI 1.1", NULL});
 }
 
 static void short_struct(void **state) {
     (void)state;
     refused("short_struct",
-            (const char *const[]){"descriptor is 16 bytes", "sluice ABI 1.0", NULL});
+            (const char *const[]){"descriptor is 16 bytes", "sluice ABI 1.1", NULL});
 }
 
 static void missing_symbol(void **state) {

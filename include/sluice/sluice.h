@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 #define SL_ABI_MAJOR 1
-#define SL_ABI_MINOR 0
+#define SL_ABI_MINOR 1
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SL_EXPORT __attribute__((visibility("default")))
@@ -255,7 +255,19 @@ typedef struct sl_plugin {
     int (*flush)(void *state);
     /** Free the instance; called only after a successful create(). */
     void (*destroy)(void *state);
+
+    /* --- added in ABI 1.1; the host reads them only through SL_PLUGIN_HAS --- */
+
+    /** Check option values beyond what the schema says (ranges, formats), with no side
+     * effects; on a bad value call cfg_error and return < 0. `sluice check` calls it, and the
+     * host calls it before create(), so create() may take the values as checked. May be NULL. */
+    int (*check)(const sl_host *host, const sl_config *cfg);
 } sl_plugin;
+
+/** Whether a plugin descriptor provides `member` (the plugin may be older than this header). */
+#define SL_PLUGIN_HAS(plugin, member)                                                              \
+    ((plugin)->struct_size >= offsetof(sl_plugin, member) + sizeof((plugin)->member) &&            \
+     (plugin)->member != NULL)
 
 /* Every plugin defines this symbol: SL_PLUGIN_ENTRY(host) { return &my_plugin; } */
 #define SL_PLUGIN_ENTRY_NAME "sl_plugin_entry"
@@ -263,8 +275,15 @@ typedef struct sl_plugin {
     SL_EXPORT const sl_plugin *sl_plugin_entry(const sl_host *host_param);                         \
     SL_EXPORT const sl_plugin *sl_plugin_entry(const sl_host *host_param)
 
-/* Fill the version fields of a descriptor: { SL_PLUGIN_HEADER, SL_KIND_STAGE, "name", ... }. */
+/* Fill the version fields of a descriptor: { SL_PLUGIN_HEADER, SL_KIND_STAGE, "name", ... }.
+ * In C the fields are designated, so a positional list after them may stop early: members
+ * that later minor versions add stay NULL without -Wmissing-field-initializers warnings. */
+#ifdef __cplusplus
 #define SL_PLUGIN_HEADER SL_ABI_MAJOR, SL_ABI_MINOR, (uint32_t)sizeof(sl_plugin)
+#else
+#define SL_PLUGIN_HEADER                                                                           \
+    .abi_major = SL_ABI_MAJOR, .abi_minor = SL_ABI_MINOR, .struct_size = (uint32_t)sizeof(sl_plugin)
+#endif
 
 #ifdef __cplusplus
 }

@@ -41,6 +41,19 @@ static void destroy(void *state) {
     free(s);
 }
 
+/* Values the schema cannot express; `sluice check` runs this too. */
+static int check(const sl_host *host, const sl_config *cfg) {
+    size_t na = host->cfg_list_count(cfg, "abbreviations");
+    for (size_t i = 0; i < na; i++) {
+        const char *a = host->cfg_list_item(cfg, "abbreviations", i);
+        if (!sp_abbrev_valid(a))
+            return host->cfg_error(cfg, "abbreviations",
+                                   "'%s' is not an abbreviation (1 to 63 bytes before the period)",
+                                   a ? a : "");
+    }
+    return SL_OK;
+}
+
 static int create(const sl_host *host, const sl_config *cfg, void **state) {
     sentences *s = calloc(1, sizeof *s);
     if (!s)
@@ -55,13 +68,7 @@ static int create(const sl_host *host, const sl_config *cfg, void **state) {
     size_t na = host->cfg_list_count(cfg, "abbreviations");
     for (size_t i = 0; i < na; i++) {
         const char *a = host->cfg_list_item(cfg, "abbreviations", i);
-        int rc = sp_config_add_abbrev(&s->cfg, a);
-        if (rc == SL_EINVAL) {
-            destroy(s);
-            return host->cfg_error(cfg, "abbreviations",
-                                   "'%s' is not an abbreviation (1 to 63 bytes before the period)",
-                                   a ? a : "");
-        }
+        int rc = sp_config_add_abbrev(&s->cfg, a); /* valid: check() ran first */
         if (rc != SL_OK) {
             destroy(s);
             return rc;
@@ -110,6 +117,7 @@ static const sl_plugin plugin = {
     NULL,
     NULL,
     destroy,
+    check,
 };
 
 SL_PLUGIN_ENTRY(host) {

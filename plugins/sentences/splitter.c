@@ -25,12 +25,23 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int sp_config_add_abbrev(sp_config *cfg, const char *word) {
+/* The length of word without its final periods. */
+static size_t abbrev_len(const char *word) {
     size_t len = word ? strlen(word) : 0;
     while (len > 0 && word[len - 1] == '.')
         len--;
-    if (len == 0 || len > 63)
+    return len;
+}
+
+int sp_abbrev_valid(const char *word) {
+    size_t len = abbrev_len(word);
+    return len > 0 && len <= 63;
+}
+
+int sp_config_add_abbrev(sp_config *cfg, const char *word) {
+    if (!sp_abbrev_valid(word))
         return SL_EINVAL;
+    size_t len = abbrev_len(word);
     char *s = malloc(len + 1);
     if (!s)
         return SL_ENOMEM;

@@ -36,6 +36,9 @@ typedef struct sp_spans {
 /* A configuration with defaults (auto line breaks, no extra abbreviations). */
 void sp_config_init(sp_config *cfg);
 
+/* Whether a word can be an extra abbreviation: 1 to 63 bytes before any final periods. */
+int sp_abbrev_valid(const char *word);
+
 /* Add an extra abbreviation ("approx" or "approx."); SL_OK, SL_EINVAL or SL_ENOMEM. */
 int sp_config_add_abbrev(sp_config *cfg, const char *word);
 

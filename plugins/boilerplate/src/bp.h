@@ -62,6 +62,9 @@ int bp_clean_text(const char *text, size_t len, const bp_options *opt, bp_result
  */
 int bp_recover_bytes(const char *utf8, size_t len, int force, char **out, size_t *out_len);
 
+/* Whether a charset name given as an option is one this system can decode (through iconv). */
+int bp_charset_known(const char *label);
+
 /* Free what a result holds (the struct itself is the caller's) and zero it. */
 void bp_result_free(bp_result *res);
 

@@ -184,6 +184,21 @@ static char *convert(const char *in, size_t n, const char *from, size_t *out_len
     return out;
 }
 
+int bp_charset_known(const char *label) {
+    char cs[40];
+    lower_label(label, strlen(label), cs, sizeof cs);
+    canonical_charset(cs);
+    if (!cs[0])
+        return 0;
+    if (!strcmp(cs, "utf-8"))
+        return 1;
+    iconv_t cd = iconv_open("UTF-8", cs);
+    if (cd == (iconv_t)-1)
+        return 0;
+    iconv_close(cd);
+    return 1;
+}
+
 int bp_decode(const char *in, size_t len, const char *override, bp_decoded *out) {
     memset(out, 0, sizeof *out);
     char cs[40] = "";

@@ -35,18 +35,27 @@ static const sl_option options[] = {
     {NULL, 0, NULL, 0, NULL, NULL},
 };
 
+/* Values the schema cannot express; `sluice check` runs this too. */
+static int bp_check(const sl_host *host, const sl_config *cfg) {
+    int64_t minlen = host->cfg_int(cfg, "min_paragraph_length");
+    if (minlen < 0 || minlen > 100000)
+        return host->cfg_error(cfg, "min_paragraph_length", "must be between 0 and 100000");
+    const char *cs = host->cfg_string(cfg, "charset");
+    if (cs && *cs && !bp_charset_known(cs))
+        return host->cfg_error(cfg, "charset",
+                               "'%s' is not a charset this system can decode (try "
+                               "windows-1252, iso-8859-2, shift_jis, gb18030...)",
+                               cs);
+    return SL_OK;
+}
+
 static int bp_create(const sl_host *host, const sl_config *cfg, void **state) {
     bp_state *st = calloc(1, sizeof *st);
     if (!st)
         return SL_ENOMEM;
     st->host = host;
     bp_options_default(&st->opt);
-    int64_t minlen = host->cfg_int(cfg, "min_paragraph_length");
-    if (minlen < 0 || minlen > 100000) {
-        free(st);
-        return host->cfg_error(cfg, "min_paragraph_length", "must be between 0 and 100000");
-    }
-    st->opt.min_paragraph_length = (int)minlen;
+    st->opt.min_paragraph_length = (int)host->cfg_int(cfg, "min_paragraph_length");
     st->opt.keep_headings = host->cfg_bool(cfg, "keep_headings");
     st->opt.keep_comments = host->cfg_bool(cfg, "keep_comments");
     st->opt.keep_tables = host->cfg_bool(cfg, "keep_tables");
@@ -175,6 +184,7 @@ static const sl_plugin plugin = {
     NULL,
     NULL,
     bp_destroy,
+    bp_check,
 };
 
 SL_PLUGIN_ENTRY(host) {

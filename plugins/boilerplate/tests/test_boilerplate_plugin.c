@@ -138,16 +138,41 @@ static void latin1_mapped_bytes(void **s) {
     free(out);
 }
 
+/* Option values only the plugin can judge are found by `sluice check`, before any input. */
+static void check_finds_bad_values(void **s) {
+    (void)s;
+    write_file("bad.yaml", "stages:\n  - plugin: boilerplate\n    min_paragraph_length: -3\n"
+                           "    charset: no-such-charset\n");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' check bad.yaml", tu_tmpdir(), bin());
+    tu_result r = tu_run(cmd, NULL);
+    assert_int_equal(r.status, 3);
+    tu_assert_contains(r.err, "bad.yaml:3:27: stage 1 (plugin boilerplate): option "
+                              "'min_paragraph_length': must be between 0 and 100000");
+    tu_result_free(&r);
+    write_file("cs.yaml", "stages:\n  - plugin: boilerplate\n    charset: no-such-charset\n");
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' check cs.yaml", tu_tmpdir(), bin());
+    r = tu_run(cmd, NULL);
+    assert_int_equal(r.status, 3);
+    tu_assert_contains(r.err, "cs.yaml:3:14: stage 1 (plugin boilerplate): option 'charset': "
+                              "'no-such-charset' is not a charset this system can decode");
+    tu_result_free(&r);
+    write_file("good.yaml", "stages:\n  - plugin: boilerplate\n    charset: Windows-1251\n");
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' check good.yaml", tu_tmpdir(), bin());
+    r = tu_run(cmd, NULL);
+    assert_int_equal(r.status, 0);
+    tu_result_free(&r);
+}
+
 int main(void) {
     if (!bin()) {
         printf("SLUICE_BIN not set or not executable: skipped\n");
         return 77;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(jsonl_html_and_text),
-        cmocka_unit_test(html_file_input),
-        cmocka_unit_test(latin1_mapped_bytes),
-        cmocka_unit_test(legacy_charset_html_file),
+        cmocka_unit_test(jsonl_html_and_text),    cmocka_unit_test(html_file_input),
+        cmocka_unit_test(latin1_mapped_bytes),    cmocka_unit_test(legacy_charset_html_file),
+        cmocka_unit_test(check_finds_bad_values),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     tu_cleanup();

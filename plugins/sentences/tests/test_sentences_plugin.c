@@ -65,6 +65,16 @@ static void test_bad_option(void **state) {
     char *out = run("stages:\n  - plugin: sentences\n    line_breaks: sometimes\n", doc, &rc);
     assert_int_not_equal(rc, 0);
     free(out);
+    /* A bad abbreviation is the plugin's own check: `sluice check` finds it, with its place. */
+    static const char yaml[] = "stages:\n  - plugin: sentences\n    abbreviations: [ok, '...']\n";
+    const char *p = tu_write("abbr.yaml", yaml, sizeof yaml - 1);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' check '%s'", bin, p);
+    tu_result r = tu_run(cmd, NULL);
+    assert_int_equal(r.status, 3);
+    tu_assert_contains(r.err, "abbr.yaml:3:20: stage 1 (plugin sentences): option 'abbreviations': "
+                              "'...' is not an abbreviation");
+    tu_result_free(&r);
 }
 
 static void test_empty_and_odd_docs(void **state) {
