@@ -9,7 +9,10 @@
 
 slc_guard slc_guard_now;
 
-static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+#define N_FATAL 5
+static const int fatal_signals[N_FATAL] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+static struct sigaction previous[N_FATAL]; /* what was there before: the default, or a
+                                              sanitizer's handler with its stack traces */
 static int installed;
 
 static const char *signal_text(int sig) {
@@ -51,7 +54,8 @@ static void say_number(long v) {
     say(buf + i);
 }
 
-static void on_fatal(int sig) {
+static void on_fatal(int sig, siginfo_t *info, void *context) {
+    (void)context;
     if (slc_guard_now.armed && slc_guard_now.stage > 0) {
         slc_guard_now.armed = 0;
         slc_guard_now.signo = sig;
@@ -74,7 +78,14 @@ static void on_fatal(int sig) {
         say(signal_text(sig));
         say(" in the core; please report it with the pipeline and input\n");
     }
-    signal(sig, SIG_DFL);
+    /* Hand over to what was there before. A fault (si_code > 0, sent by the kernel) happens
+     * again when the handler returns, now under the previous handler, which then sees the
+     * real place of the crash; a signal sent by kill() or abort() is sent again. */
+    for (size_t i = 0; i < N_FATAL; i++)
+        if (fatal_signals[i] == sig)
+            sigaction(sig, &previous[i], NULL);
+    if (info && info->si_code > 0 && sig != SIGABRT)
+        return;
     raise(sig);
 }
 
@@ -91,11 +102,11 @@ int slc_guard_install(void) {
         return -1;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_fatal;
-    sa.sa_flags = SA_ONSTACK;
+    sa.sa_sigaction = on_fatal;
+    sa.sa_flags = SA_ONSTACK | SA_SIGINFO;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
-        if (sigaction(fatal_signals[i], &sa, NULL) != 0)
+    for (size_t i = 0; i < N_FATAL; i++)
+        if (sigaction(fatal_signals[i], &sa, &previous[i]) != 0)
             return -1;
     installed = 1;
     return 0;

@@ -81,6 +81,19 @@ static void crash_in_flush_still_flushes_the_sink(void **state) {
     tu_result_free(&r);
 }
 
+/* Outside a document there is no way back: the message, then the process dies of the fault
+ * (under AddressSanitizer, its own report follows, since the guard hands the fault over). */
+static void crash_in_create_is_named(void **state) {
+    (void)state;
+    tu_result r = run_crasher("    in: create\n", NULL);
+    assert_int_not_equal(r.status, 0);
+    assert_int_not_equal(r.status, 6);
+    tu_assert_contains(r.err, "sluice: stage 1 (plugin crasher) crashed in create: segmentation "
+                              "fault (SIGSEGV)");
+    assert_string_equal(r.out, "");
+    tu_result_free(&r);
+}
+
 static void no_crash_no_change(void **state) {
     (void)state;
     tu_result r = run_crasher("    on: nobody\n", NULL);
@@ -96,6 +109,7 @@ int main(void) {
         cmocka_unit_test(abort_in_process),
         cmocka_unit_test(stack_overflow_in_process),
         cmocka_unit_test(crash_in_flush_still_flushes_the_sink),
+        cmocka_unit_test(crash_in_create_is_named),
         cmocka_unit_test(no_crash_no_change),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
