@@ -17,17 +17,26 @@ typedef struct line {
     int drop;
 } line;
 
+/* ASCII classes as the C locale has them (sluice never sets a locale), inline: these run on
+ * every byte of every line. */
+static inline int a_space(unsigned char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+static inline int a_alnum(unsigned char c) {
+    return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
+
 /* Lower-case ASCII copy with surrounding punctuation and spaces removed. */
 static size_t squash(const char *s, size_t n, char *out, size_t cap) {
-    while (n && !isalnum((unsigned char)*s) && (unsigned char)*s < 0x80)
+    while (n && !a_alnum((unsigned char)*s) && (unsigned char)*s < 0x80)
         s++, n--;
-    while (n && !isalnum((unsigned char)s[n - 1]) && (unsigned char)s[n - 1] < 0x80)
+    while (n && !a_alnum((unsigned char)s[n - 1]) && (unsigned char)s[n - 1] < 0x80)
         n--;
     size_t j = 0;
     int sp = 0;
     for (size_t i = 0; i < n && j + 1 < cap; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (isspace(c)) {
+        if (a_space(c)) {
             sp = 1;
             continue;
         }
@@ -35,7 +44,7 @@ static size_t squash(const char *s, size_t n, char *out, size_t cap) {
             out[j++] = ' ';
         sp = 0;
         if (j + 1 < cap)
-            out[j++] = (char)tolower(c);
+            out[j++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
     out[j] = '\0';
     return j;
@@ -254,18 +263,19 @@ static const char *const contains[] = {
     "use cookies",
 };
 
-int bp_junk_phrase(const char *s, size_t n) {
-    char low[256];
+/* bp_junk_phrase() on a line of n bytes already squashed into low (k bytes, untruncated up
+ * to 400 bytes: a shorter copy would give the same answers). */
+static int junk_phrase_squashed(const char *low, size_t k, size_t n) {
     if (n > 400)
         return 0;
-    size_t k = squash(s, n, low, sizeof low);
     if (!k)
         return 1; /* punctuation or symbols only */
+    /* The first letters differ for nearly every line: test them before the whole strings. */
     for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
-        if (!strcmp(low, exact[i]))
+        if (exact[i][0] == low[0] && !strcmp(low, exact[i]))
             return 1;
     for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
-        if (starts(low, prefixes[i]))
+        if (prefixes[i][0] == low[0] && starts(low, prefixes[i]))
             return 1;
     if (n <= 160)
         for (size_t i = 0; i < sizeof contains / sizeof *contains; i++)
@@ -274,10 +284,17 @@ int bp_junk_phrase(const char *s, size_t n) {
     return 0;
 }
 
+int bp_junk_phrase(const char *s, size_t n) {
+    char low[512];
+    if (n > 400)
+        return 0;
+    return junk_phrase_squashed(low, squash(s, n, low, sizeof low), n);
+}
+
 static int count_words(const char *s, size_t n) {
     int w = 0, in = 0;
     for (size_t i = 0; i < n; i++) {
-        int sp = isspace((unsigned char)s[i]);
+        int sp = a_space((unsigned char)s[i]);
         if (!sp && !in)
             w++;
         in = !sp;
@@ -289,7 +306,7 @@ static int is_terminal(const char *s, size_t n) {
     static const char *const ends[] = {
         ".", "!", "?", "\"",           "\xE2\x80\x9D", "\xE2\x80\x99",
         "'", ")", ":", "\xE3\x80\x82", "\xC2\xBB",     "\xE2\x80\xA6"};
-    while (n && isspace((unsigned char)s[n - 1]))
+    while (n && a_space((unsigned char)s[n - 1]))
         n--;
     for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
         size_t k = strlen(ends[i]);
@@ -436,22 +453,28 @@ static int caption(const char *low) {
                                         "at a news conference"};
     static const char *const weekdays[] = {"monday", "tuesday",  "wednesday", "thursday",
                                            "friday", "saturday", "sunday"};
+    /* A caption needs a verb and a position marker or a date: look for the verbs, the
+     * longest list, only when one of the others is there. */
     int pos = 0, verb = 0;
     for (size_t i = 0; i < sizeof position / sizeof *position && !pos; i++)
         pos = strstr(low, position[i]) != NULL;
+    int date = trailing_date(low);
+    if (pos && date)
+        return 1;
+    if (!pos && !date)
+        return 0;
     for (size_t i = 0; i < sizeof verbs / sizeof *verbs && !verb; i++)
         verb = strstr(low, verbs[i]) != NULL;
-    int date = trailing_date(low);
-    if (pos && (verb || date))
+    if (!verb)
+        return 0;
+    if (pos)
         return 1;
     /* without a position marker, ask for the agency caption's "..., Friday, Aug. 26, 2016." */
-    if (verb && date) {
-        size_t n = strlen(low);
-        const char *tail = low + (n > 40 ? n - 40 : 0);
-        for (size_t i = 0; i < 7; i++)
-            if (strstr(tail, weekdays[i]))
-                return 1;
-    }
+    size_t n = strlen(low);
+    const char *tail = low + (n > 40 ? n - 40 : 0);
+    for (size_t i = 0; i < 7; i++)
+        if (strstr(tail, weekdays[i]))
+            return 1;
     return 0;
 }
 
@@ -480,9 +503,9 @@ int bp_clean_text(const char *text, size_t len, const bp_options *opt, bp_result
         while (j < len && text[j] != '\n')
             j++;
         size_t a = i, b = j;
-        while (a < b && isspace((unsigned char)text[a]))
+        while (a < b && a_space((unsigned char)text[a]))
             a++;
-        while (b > a && isspace((unsigned char)text[b - 1]))
+        while (b > a && a_space((unsigned char)text[b - 1]))
             b--;
         if (b > a) {
             if (nl == cap) {
@@ -506,8 +529,8 @@ int bp_clean_text(const char *text, size_t len, const bp_options *opt, bp_result
     char low[1024];
     for (size_t i = 0; i < nl; i++) {
         line *l = &lines[i];
-        squash(l->s, l->n, low, sizeof low);
-        if (bp_junk_phrase(l->s, l->n) || byline(l->s, l->n, l->words) ||
+        size_t k = squash(l->s, l->n, low, sizeof low);
+        if (junk_phrase_squashed(low, k, l->n) || byline(l->s, l->n, l->words) ||
             date_line(low, l->words) || (l->n < sizeof low && caption(low)) ||
             truncated_tail(l->s, l->n))
             l->drop = 1;
