@@ -61,32 +61,36 @@ static int may_need_stop(uint64_t w) {
 }
 #endif
 
+/* The index of the first quote, backslash or control character in s[i, len), or len: the
+ * bytes that end a plain run of a JSON string, for the scanner and the writer alike. */
+static size_t skip_plain(const unsigned char *s, size_t i, size_t len) {
+#if JSON_SSE2
+    const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bsl));
+        /* v <= 0x1F, unsigned: SSE2 has no unsigned byte compare, but has an unsigned min */
+        stop = _mm_or_si128(stop, _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+        unsigned m = (unsigned)_mm_movemask_epi8(stop);
+        if (m)
+            return i + (unsigned)__builtin_ctz(m);
+    }
+#else
+    for (uint64_t w; i + 8 <= len && (memcpy(&w, s + i, 8), !may_need_stop(w));)
+        i += 8;
+#endif
+    while (i < len && s[i] != '"' && s[i] != '\\' && s[i] >= 0x20)
+        i++;
+    return i;
+}
+
 /* At an opening quote: move past the closing one. *escaped tells whether a backslash occurred. */
 static int scan_string(scanner *sc, int *escaped) {
     const unsigned char *s = sc->s;
     size_t i = sc->i + 1, len = sc->len;
     int esc = 0;
     for (;;) {
-#if JSON_SSE2
-        const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'),
-                      ctl = _mm_set1_epi8(0x1F);
-        for (; i + 16 <= len; i += 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bsl));
-            /* v <= 0x1F, unsigned: SSE2 has no unsigned byte compare, but has an unsigned min */
-            stop = _mm_or_si128(stop, _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
-            unsigned m = (unsigned)_mm_movemask_epi8(stop);
-            if (m) {
-                i += (unsigned)__builtin_ctz(m);
-                break;
-            }
-        }
-#else
-        for (uint64_t w; i + 8 <= len && (memcpy(&w, s + i, 8), !may_need_stop(w));)
-            i += 8;
-#endif
-        while (i < len && s[i] != '"' && s[i] != '\\' && s[i] >= 0x20)
-            i++;
+        i = skip_plain(s, i, len);
         if (i >= len)
             return fail(sc, "unterminated string");
         if (s[i] == '"')
@@ -448,10 +452,6 @@ int slc_json_unescape(const char *s, size_t len, slc_buf *out, size_t *repaired)
 }
 
 /* Which bytes need escaping in a JSON string: control characters, quote and backslash. */
-static int needs_escape(unsigned char c) {
-    return c < 0x20 || c == '"' || c == '\\';
-}
-
 int slc_json_put_string(slc_buf *out, const char *s, size_t len) {
     static const char hex[] = "0123456789abcdef";
     if (slc_buf_reserve(out, len + 2) != 0)
@@ -460,8 +460,7 @@ int slc_json_put_string(slc_buf *out, const char *s, size_t len) {
     size_t i = 0;
     while (i < len) {
         size_t start = i;
-        while (i < len && !needs_escape((unsigned char)s[i]))
-            i++;
+        i = skip_plain((const unsigned char *)s, i, len);
         if (slc_buf_append(out, s + start, i - start) != 0)
             return SL_ENOMEM;
         if (i >= len)
