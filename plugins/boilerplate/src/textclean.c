@@ -34,6 +34,22 @@ static size_t squash(const char *s, size_t n, char *out, size_t cap) {
         n--;
     size_t j = 0;
     int sp = 0;
+    if (n + 1 < cap) {
+        /* The usual case: the copy (never longer than the line) fits, so no bound checks. */
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (a_space(c)) {
+                sp = 1;
+                continue;
+            }
+            if (sp && j)
+                out[j++] = ' ';
+            sp = 0;
+            out[j++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        out[j] = '\0';
+        return j;
+    }
     for (size_t i = 0; i < n && j + 1 < cap; i++) {
         unsigned char c = (unsigned char)s[i];
         if (a_space(c)) {
@@ -292,12 +308,11 @@ int bp_junk_phrase(const char *s, size_t n) {
 }
 
 static int count_words(const char *s, size_t n) {
-    int w = 0, in = 0;
-    for (size_t i = 0; i < n; i++) {
+    int w = 0, prev_space = 1;
+    for (size_t i = 0; i < n; i++) { /* branch-free: a word starts where a space ends */
         int sp = a_space((unsigned char)s[i]);
-        if (!sp && !in)
-            w++;
-        in = !sp;
+        w += (!sp) & prev_space;
+        prev_space = sp;
     }
     return w;
 }
@@ -499,9 +514,8 @@ int bp_clean_text(const char *text, size_t len, const bp_options *opt, bp_result
     line *lines = NULL;
     size_t nl = 0, cap = 0;
     for (size_t i = 0; i < len;) {
-        size_t j = i;
-        while (j < len && text[j] != '\n')
-            j++;
+        const char *nl_at = memchr(text + i, '\n', len - i);
+        size_t j = nl_at ? (size_t)(nl_at - text) : len;
         size_t a = i, b = j;
         while (a < b && a_space((unsigned char)text[a]))
             a++;
