@@ -118,16 +118,18 @@ static inline uint64_t key8(const char *k) {
 }
 
 sp_abbrev_class sp_abbrev_lookup(const char *w, size_t len) {
-    char buf[8] = {0};
-    if (len == 0 || len >= sizeof buf)
+    if (len == 0 || len >= sizeof abbrevs[0].key)
         return SP_AB_NONE;
+    /* The lower-case word as key8() reads it from a NUL-padded key, built in a register: read
+     * back from bytes just stored one at a time, the number would wait on the stores. */
+    uint64_t kx = 0;
     for (size_t i = 0; i < len; i++) {
-        char c = w[i];
-        buf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        unsigned char c = (unsigned char)w[i];
+        kx = kx << 8 | (c >= 'A' && c <= 'Z' ? c + 32u : c);
     }
+    kx <<= 8 * (sizeof abbrevs[0].key - len);
     /* NUL-padded keys order as strcmp orders the strings. A branch-free binary search: the
      * compares are unpredictable, the loads are not. */
-    uint64_t kx = key8(buf);
     const abbrev_entry *e = abbrevs;
     size_t n = sizeof abbrevs / sizeof abbrevs[0];
     while (n > 1) {

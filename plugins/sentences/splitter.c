@@ -498,12 +498,11 @@ static size_t salutation_end(const ctx *c, size_t s) {
                                         "Sincerely", "Thanks",  "Cheers", "Respectfully", "Best",
                                         "Kind",      "Kindest", "Warm",   "Warmest",      "Yours",
                                         "Greetings", NULL};
-    if (s >= c->n || !tok_in(c, s, open1))
-        return 0;
+    /* The comma first: it turns most sentences away sooner than the list of words. */
     for (size_t i = s + 1; i < c->n && i <= s + 3; i++) {
         if (tok_eq(c, i, ",")) {
             size_t at;
-            return next_class(c, i + 1, &at) == NX_UPPER ? i : 0;
+            return tok_in(c, s, open1) && next_class(c, i + 1, &at) == NX_UPPER ? i : 0;
         }
         if (c->tok[i].kind != SL_TOK_WORD)
             return 0;

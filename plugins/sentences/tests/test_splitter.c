@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "lexicon.h"
 #include "splitter.h"
 #include "tokenizer.h"
 
@@ -201,6 +202,49 @@ static void test_datelines_separators(void **state) {
     expect("Sent 08/16/2000 12:05 PM I just wanted to say hi.",
            "Sent | 08/16/2000 12:05 PM | I just wanted to say hi.");
     expect("Best regards, Debra Smith", "Best regards, | Debra Smith");
+    /* Greetings: the word list, up to three words, the comma, a capital after it. */
+    expect("Dear All, Thanks for the note.", "Dear All, | Thanks for the note.");
+    expect("Hi, How are you?", "Hi, | How are you?");
+    expect("I came. Dear All, We meet today.", "I came. | Dear All, | We meet today.");
+    expect("Hey you guys, Listen.", "Hey you guys, | Listen.");
+    expect("However, The plan failed.", "However, The plan failed.");
+    expect("Thanks a lot John, See you.", "Thanks a lot John, See you.");
+    expect("Hello world, the end.", "Hello world, the end.");
+    expect("Warm (very warm), It was.", "Warm (very warm), It was.");
+}
+
+static void test_lexicon(void **state) {
+    (void)state;
+    assert_int_equal(sp_abbrev_lookup("Mr", 2), SP_AB_TITLE);
+    assert_int_equal(sp_abbrev_lookup("MR", 2), SP_AB_TITLE);
+    assert_int_equal(sp_abbrev_lookup("mr", 2), SP_AB_TITLE);
+    assert_int_equal(sp_abbrev_lookup("adm", 3), SP_AB_TITLE);    /* the first key */
+    assert_int_equal(sp_abbrev_lookup("yrs", 3), SP_AB_OTHER);    /* the last key */
+    assert_int_equal(sp_abbrev_lookup("messrs", 6), SP_AB_TITLE); /* the longest */
+    assert_int_equal(sp_abbrev_lookup("Approx", 6), SP_AB_EXAMPLE);
+    assert_int_equal(sp_abbrev_lookup("e.g", 3), SP_AB_EXAMPLE);
+    assert_int_equal(sp_abbrev_lookup("E.G", 3), SP_AB_EXAMPLE);
+    assert_int_equal(sp_abbrev_lookup("p", 1), SP_AB_NUMBERED);
+    assert_int_equal(sp_abbrev_lookup("pp", 2), SP_AB_NUMBERED);
+    /* Ordinary lower-case words count only when capitalized. */
+    assert_int_equal(sp_abbrev_lookup("ill", 3), SP_AB_NONE);
+    assert_int_equal(sp_abbrev_lookup("Ill", 3), SP_AB_OTHER);
+    assert_int_equal(sp_abbrev_lookup("ILL", 3), SP_AB_OTHER);
+    assert_int_equal(sp_abbrev_lookup("no", 2), SP_AB_NONE);
+    assert_int_equal(sp_abbrev_lookup("No", 2), SP_AB_NUMBERED);
+    /* Not keys: prefixes, extensions, neighbours, empty, too long, NUL or non-ASCII inside. */
+    assert_int_equal(sp_abbrev_lookup("a", 1), SP_AB_NONE);
+    assert_int_equal(sp_abbrev_lookup("mrs", 2), SP_AB_TITLE); /* only "mr" is read */
+    assert_int_equal(sp_abbrev_lookup("mrx", 3), SP_AB_NONE);
+    assert_int_equal(sp_abbrev_lookup("approxi", 7), SP_AB_NONE);
+    assert_int_equal(sp_abbrev_lookup("approxim", 8), SP_AB_NONE);
+    assert_int_equal(sp_abbrev_lookup("", 0), SP_AB_NONE);
+    assert_int_equal(sp_abbrev_lookup("al\0", 3), SP_AB_NONE);
+    assert_int_equal(sp_abbrev_lookup("\xC3\xA9t", 3), SP_AB_NONE);
+    assert_int_equal(sp_abbrev_lookup("zzzzzzz", 7), SP_AB_NONE);
+    assert_true(sp_is_starter("The", 3));
+    assert_false(sp_is_starter("the", 3));
+    assert_false(sp_is_starter("Thex", 4));
 }
 
 static void test_adversarial(void **state) {
@@ -363,6 +407,7 @@ int main(void) {
         cmocka_unit_test(test_lists),
         cmocka_unit_test(test_line_breaks),
         cmocka_unit_test(test_datelines_separators),
+        cmocka_unit_test(test_lexicon),
         cmocka_unit_test(test_adversarial),
         cmocka_unit_test(test_random_documents),
     };
