@@ -378,6 +378,11 @@ int slc_doc_load_json(sl_doc *d, const char *line, size_t len, const char *fallb
     } else {
         if (i >= 0)
             d->fields[i].removed = 1;
+        char made[600];
+        if (!fallback_id) {
+            snprintf(made, sizeof made, "%s:%ld", d->origin ? d->origin : "", d->line);
+            fallback_id = made;
+        }
         if (add_id_first(d, fallback_id) != 0)
             return set_error(d, "out of memory");
     }

@@ -16,7 +16,8 @@ void slc_doc_reset(sl_doc *doc);
 
 /* Fill an empty document from one JSON object line (valid UTF-8). On a malformed record
  * returns SL_EDOC with the reason recorded (slc_doc_error). fallback_id names documents
- * that have no id field. */
+ * that have no id field; NULL means "ORIGIN:LINE" from slc_doc_set_origin(), made only when
+ * needed. */
 int slc_doc_load_json(sl_doc *doc, const char *line, size_t len, const char *fallback_id);
 /* Fill an empty document with plain text (repaired to UTF-8) and an id. */
 int slc_doc_load_text(sl_doc *doc, const char *id, const char *text, size_t len);

@@ -152,11 +152,11 @@ static int read_line_doc(slc_reader *r, sl_doc *doc, slc_buf *err) {
     } while (!too_long && is_blank(line, len)); /* blank lines are not documents */
     slc_doc_reset(doc);
     slc_doc_set_origin(doc, r->name, r->line);
-    char id[600];
-    make_id(r, id, sizeof id);
+    char id[600]; /* made only where it is needed: most records have their own */
     if (too_long) {
         r->raw = "";
         r->raw_len = 0;
+        make_id(r, id, sizeof id);
         slc_doc_set_id(doc, id);
         slc_doc_fail(doc, "record is %zu bytes, over the limit of %zu (--max-doc-size)", too_long,
                      r->max_doc);
@@ -164,8 +164,10 @@ static int read_line_doc(slc_reader *r, sl_doc *doc, slc_buf *err) {
     }
     r->raw = line;
     r->raw_len = len;
-    if (r->format == SLC_INPUT_LINES)
+    if (r->format == SLC_INPUT_LINES) {
+        make_id(r, id, sizeof id);
         return slc_doc_load_text(doc, id, line, len) == 0 ? 1 : SL_ENOMEM;
+    }
     size_t repaired = 0;
     if (slc_utf8_valid_prefix(line, len) != len) {
         slc_buf_clear(&r->scratch);
@@ -175,7 +177,7 @@ static int read_line_doc(slc_reader *r, sl_doc *doc, slc_buf *err) {
         line = r->scratch.p;
         len = r->scratch.len;
     }
-    slc_doc_load_json(doc, line, len, id);
+    slc_doc_load_json(doc, line, len, NULL); /* the id from the origin, when it has none */
     slc_doc_add_repairs(doc, repaired);
     return 1;
 }
