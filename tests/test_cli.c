@@ -250,6 +250,27 @@ static void check_reports_places(void **state) {
     tu_assert_contains(r.err, want);
     tu_result_free(&r);
 
+    /* The jsonl sink checks its output path without creating the file. */
+    char out_path[1024];
+    snprintf(out_path, sizeof out_path, "%s/not-created.jsonl", tu_tmpdir());
+    char sink_yaml[2048];
+    snprintf(sink_yaml, sizeof sink_yaml,
+             "stages:\n  - plugin: jsonl\n    path: %s\n  - plugin: jsonl\n"
+             "    path: /nonexistent/out.jsonl\n",
+             out_path);
+    const char *sinks = pipeline("sinks.yaml", sink_yaml);
+    snprintf(args, sizeof args, "check %s", sinks);
+    r = run(args, NULL);
+    assert_int_equal(r.status, 3);
+    snprintf(want, sizeof want,
+             "%s:5:11: stage 2 (plugin jsonl): option 'path': cannot create "
+             "'/nonexistent/out.jsonl': folder '/nonexistent': No such file or directory",
+             sinks);
+    tu_assert_contains(r.err, want);
+    assert_null(strstr(r.err, "stage 1"));
+    assert_null(tu_read(out_path, NULL));
+    tu_result_free(&r);
+
     /* A plugin built against ABI 1.0 has no check(): the host must not look past its size. */
     char yaml[1024];
     snprintf(yaml, sizeof yaml, "stages:\n  - plugin: %s/abi_1_0.so\n",

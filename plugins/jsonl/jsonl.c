@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sluice/sluice.h"
@@ -52,6 +53,37 @@ static int drain(jsonl_sink *s) {
     int rc = write_all(s, s->buf, s->len);
     s->len = 0;
     return rc;
+}
+
+/* Whether the output file could be written, without creating or truncating it: an existing
+ * file must be writable and not a folder; a new one needs a writable folder. */
+static int jsonl_check(const sl_host *host, const sl_config *cfg) {
+    const char *path = host->cfg_string(cfg, "path");
+    if (!path)
+        return SL_OK;
+    if (!*path)
+        return host->cfg_error(cfg, "path", "is empty (leave it out to write standard output)");
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return host->cfg_error(cfg, "path", "'%s' is a folder", path);
+        if (access(path, W_OK) != 0)
+            return host->cfg_error(cfg, "path", "cannot write '%s': %s", path, strerror(errno));
+        return SL_OK;
+    }
+    const char *slash = strrchr(path, '/');
+    char dir[4096] = ".";
+    if (slash) {
+        size_t n = slash == path ? 1 : (size_t)(slash - path);
+        if (n >= sizeof dir)
+            return host->cfg_error(cfg, "path", "'%s' is too long", path);
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    if (access(dir, W_OK | X_OK) != 0)
+        return host->cfg_error(cfg, "path", "cannot create '%s': folder '%s': %s", path, dir,
+                               strerror(errno));
+    return SL_OK;
 }
 
 static int jsonl_create(const sl_host *host, const sl_config *cfg, void **state) {
@@ -145,6 +177,7 @@ static const sl_plugin plugin = {
     NULL,
     jsonl_flush,
     jsonl_destroy,
+    jsonl_check,
 };
 
 SL_PLUGIN_ENTRY(host) {
