@@ -19,6 +19,12 @@ static const char *const seeds[] = {
     "true]}",
     "{\"html\": \"<p>x</p>\", \"title\": \"T\", \"n\": -1.5e3}",
     "{\"text\": \"\", \"nested\": {\"deep\": [[[[]]]], \"s\": \"\\\\\"}}",
+    /* Long strings, so that mangling lands inside and across the 16-byte blocks of the SIMD
+     * paths (scanning, unescaping, writing). */
+    "{\"id\":\"long\",\"text\":\"The quick brown fox jumps over the lazy dog again and again"
+    "\\n\\nCaf\xC3\xA9 \\u00e9 \\ud83d\\ude00 \\\"quoted\\\" \\t tab, then a long run of plain "
+    "ASCII words to fill several blocks before the next escape\\u2019s end.\",\"title\":\"A "
+    "title that is long enough to cross a block boundary\"}",
 };
 
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
