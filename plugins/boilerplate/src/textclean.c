@@ -34,22 +34,6 @@ static size_t squash(const char *s, size_t n, char *out, size_t cap) {
         n--;
     size_t j = 0;
     int sp = 0;
-    if (n + 1 < cap) {
-        /* The usual case: the copy (never longer than the line) fits, so no bound checks. */
-        for (size_t i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)s[i];
-            if (a_space(c)) {
-                sp = 1;
-                continue;
-            }
-            if (sp && j)
-                out[j++] = ' ';
-            sp = 0;
-            out[j++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        }
-        out[j] = '\0';
-        return j;
-    }
     for (size_t i = 0; i < n && j + 1 < cap; i++) {
         unsigned char c = (unsigned char)s[i];
         if (a_space(c)) {

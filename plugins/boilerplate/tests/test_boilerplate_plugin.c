@@ -138,30 +138,41 @@ static void latin1_mapped_bytes(void **s) {
     free(out);
 }
 
+/* `sluice check` on a pipeline written to name: its exit status, and stderr in *err. */
+static int check_pipeline(const char *name, const char *yaml, char **err) {
+    write_file(name, yaml);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' check %s", tu_tmpdir(), bin(), name);
+    tu_result r = tu_run(cmd, NULL);
+    free(r.out);
+    *err = r.err;
+    return r.status;
+}
+
 /* Option values only the plugin can judge are found by `sluice check`, before any input. */
 static void check_finds_bad_values(void **s) {
     (void)s;
-    write_file("bad.yaml", "stages:\n  - plugin: boilerplate\n    min_paragraph_length: -3\n"
-                           "    charset: no-such-charset\n");
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' check bad.yaml", tu_tmpdir(), bin());
-    tu_result r = tu_run(cmd, NULL);
-    assert_int_equal(r.status, 3);
-    tu_assert_contains(r.err, "bad.yaml:3:27: stage 1 (plugin boilerplate): option "
-                              "'min_paragraph_length': must be between 0 and 100000");
-    tu_result_free(&r);
-    write_file("cs.yaml", "stages:\n  - plugin: boilerplate\n    charset: no-such-charset\n");
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' check cs.yaml", tu_tmpdir(), bin());
-    r = tu_run(cmd, NULL);
-    assert_int_equal(r.status, 3);
-    tu_assert_contains(r.err, "cs.yaml:3:14: stage 1 (plugin boilerplate): option 'charset': "
-                              "'no-such-charset' is not a charset this system can decode");
-    tu_result_free(&r);
-    write_file("good.yaml", "stages:\n  - plugin: boilerplate\n    charset: Windows-1251\n");
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' check good.yaml", tu_tmpdir(), bin());
-    r = tu_run(cmd, NULL);
-    assert_int_equal(r.status, 0);
-    tu_result_free(&r);
+    char *err;
+    assert_int_equal(check_pipeline("bad.yaml",
+                                    "stages:\n  - plugin: boilerplate\n    min_paragraph_length: "
+                                    "-3\n    charset: no-such-charset\n",
+                                    &err),
+                     3);
+    tu_assert_contains(err, "bad.yaml:3:27: stage 1 (plugin boilerplate): option "
+                            "'min_paragraph_length': must be between 0 and 100000");
+    free(err);
+    assert_int_equal(
+        check_pipeline("cs.yaml",
+                       "stages:\n  - plugin: boilerplate\n    charset: no-such-charset\n", &err),
+        3);
+    tu_assert_contains(err, "cs.yaml:3:14: stage 1 (plugin boilerplate): option 'charset': "
+                            "'no-such-charset' is not a charset this system can decode");
+    free(err);
+    assert_int_equal(check_pipeline("good.yaml",
+                                    "stages:\n  - plugin: boilerplate\n    charset: Windows-1251\n",
+                                    &err),
+                     0);
+    free(err);
 }
 
 int main(void) {
