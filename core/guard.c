@@ -31,8 +31,7 @@ static const char *signal_text(int sig) {
     return "fatal signal";
 }
 
-/* write(2) of a NUL-terminated string: the only output a signal handler may do. */
-static void say(const char *s) {
+void slc_signal_say(const char *s) {
     size_t n = strlen(s);
     while (n > 0) {
         ssize_t w = write(STDERR_FILENO, s, n);
@@ -51,7 +50,7 @@ static void say_number(long v) {
         buf[--i] = (char)('0' + v % 10);
         v /= 10;
     } while (v > 0 && i > 0);
-    say(buf + i);
+    slc_signal_say(buf + i);
 }
 
 static void on_fatal(int sig, siginfo_t *info, void *context) {
@@ -62,21 +61,21 @@ static void on_fatal(int sig, siginfo_t *info, void *context) {
         siglongjmp(slc_guard_now.env, 1);
     }
     /* No way back: say what crashed, then die of the same signal so the exit status tells. */
-    say("sluice: ");
+    slc_signal_say("sluice: ");
     if (slc_guard_now.stage > 0 && slc_guard_now.plugin) {
-        say("stage ");
+        slc_signal_say("stage ");
         say_number(slc_guard_now.stage);
-        say(" (plugin ");
-        say(slc_guard_now.plugin);
-        say(") crashed in ");
-        say(slc_guard_now.call ? slc_guard_now.call : "a call");
-        say(": ");
-        say(signal_text(sig));
-        say("\n");
+        slc_signal_say(" (plugin ");
+        slc_signal_say(slc_guard_now.plugin);
+        slc_signal_say(") crashed in ");
+        slc_signal_say(slc_guard_now.call ? slc_guard_now.call : "a call");
+        slc_signal_say(": ");
+        slc_signal_say(signal_text(sig));
+        slc_signal_say("\n");
     } else {
-        say("internal error: ");
-        say(signal_text(sig));
-        say(" in the core; please report it with the pipeline and input\n");
+        slc_signal_say("internal error: ");
+        slc_signal_say(signal_text(sig));
+        slc_signal_say(" in the core; please report it with the pipeline and input\n");
     }
     /* Hand over to what was there before. A fault (si_code > 0, sent by the kernel) happens
      * again when the handler returns, now under the previous handler, which then sees the

@@ -38,6 +38,10 @@ static inline void slc_guard_enter(int stage, const char *plugin, const char *ca
     slc_guard_now.call = call;
 }
 
+/* write(2) a NUL-terminated string to standard error: the only output a signal handler may
+ * do. */
+void slc_signal_say(const char *s);
+
 /* After a jump to the recovery point: unblock the signal and describe it ("segmentation fault
  * (SIGSEGV)"). */
 const char *slc_guard_recovered(void);

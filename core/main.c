@@ -8,6 +8,7 @@
 #include "config.h"
 #include "loader.h"
 #include "guard.h"
+#include "interrupt.h"
 #include "runner.h"
 
 #include <dirent.h>
@@ -54,7 +55,9 @@ static const char usage_run[] =
     "At the end, standard error gets one line: documents read, written, failed.\n"
     "Exit status: 0 ok, 2 usage, 3 pipeline error, 4 documents failed, 5 I/O error,\n"
     "6 a plugin crashed (the crash is reported with its stage and input line, the\n"
-    "document counts as failed, the output so far is flushed, and the run stops).\n";
+    "document counts as failed, the output so far is flushed, and the run stops),\n"
+    "128+N stopped by signal N: SIGINT, SIGTERM or SIGHUP stop the run after the current\n"
+    "document, with the output flushed; a second one stops it at once.\n";
 
 static const char usage_check[] =
     "Usage: sluice check PIPELINE.yaml [--plugin-path DIR]\n"
@@ -166,6 +169,8 @@ static int cmd_run(cli *c) {
     int status = SLC_EXIT_OK;
     if (slc_guard_install() != 0)
         fputs("sluice: warning: cannot catch plugin crashes on this system\n", stderr);
+    if (slc_interrupt_install() != 0)
+        fputs("sluice: warning: cannot stop cleanly on SIGINT or SIGTERM on this system\n", stderr);
     if (slc_pipeline_load(&p, c->args[0], c->plugin_dirs, c->ndirs, &diag) != 0 ||
         slc_pipeline_create(&p, &diag) != 0) {
         fputs(diag.text.p ? diag.text.p : "sluice: cannot load the pipeline\n", stderr);
@@ -189,6 +194,8 @@ static int cmd_run(cli *c) {
                     fputs("; output is incomplete: a sink could not write", stderr);
                 if (st.crashed)
                     fputs("; stopped early: a plugin crashed", stderr);
+                else if (st.interrupted)
+                    fprintf(stderr, "; stopped early: %s", slc_interrupt_name(st.interrupted));
                 fputc('\n', stderr);
             }
         }

@@ -9,6 +9,7 @@
 
 #include "document.h"
 #include "doc_api.h"
+#include "interrupt.h"
 #include "utf8.h"
 
 #define CHUNK_SIZE (1u << 20)
@@ -74,6 +75,10 @@ static int refill(slc_reader *r, slc_buf *err) {
             slc_buf_printf(err, "%s: read error: %s", r->name, strerror(errno));
             return SL_EIO;
         }
+        if (slc_interrupted()) { /* asked to stop while waiting for input */
+            r->interrupted = r->eof = 1;
+            return 0;
+        }
     }
 }
 
@@ -117,6 +122,8 @@ static int next_line(slc_reader *r, const char **line, size_t *len, size_t *too_
         if (nl)
             break;
     }
+    if (r->interrupted)
+        return 0; /* a line cut short by the stop is not a record */
     if (total == 0 && r->eof && r->pending.len == 0 && !*too_long) {
         /* a final line without newline was consumed above only if total > 0 */
         return 0;
@@ -202,6 +209,8 @@ static int read_whole_doc(slc_reader *r, sl_doc *doc, slc_buf *err) {
             return SL_ENOMEM;
         r->pos = r->end;
     }
+    if (r->interrupted)
+        return 0; /* a file cut short by the stop is not a document */
     slc_doc_reset(doc);
     slc_doc_set_origin(doc, r->name, 0);
     r->line = 0;

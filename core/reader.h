@@ -28,6 +28,7 @@ typedef struct slc_reader {
     size_t raw_len;
     slc_buf scratch; /* UTF-8 repair, ids */
     int finished;    /* whole-file formats: the one document was produced */
+    int interrupted; /* a stop was asked for while reading: what is half read is dropped */
 } slc_reader;
 
 /* Parse a format name; -1 when unknown. */

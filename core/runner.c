@@ -9,6 +9,7 @@
 #include "doc_api.h"
 #include "document.h"
 #include "guard.h"
+#include "interrupt.h"
 
 static const char *status_name(int rc) {
     switch (rc) {
@@ -319,9 +320,12 @@ static void run_inputs(run *r, sl_doc *doc) {
             r->status = SLC_EXIT_IO;
             continue; /* the other inputs still run; the exit status tells */
         }
-        int rc;
-        while (!r->stop && (rc = slc_reader_next(&rd, doc, &err)) == 1)
+        int rc = 0;
+        while (!r->stop && (rc = slc_reader_next(&rd, doc, &err)) == 1) {
             handle(r, doc, &rd, 0);
+            r->stop |= slc_interrupted() != 0; /* after the document, never inside it */
+        }
+        r->stop |= slc_interrupted() != 0;
         if (!r->stop && rc < 0) {
             fprintf(stderr, "sluice: %s\n", err.p ? err.p : "read error");
             r->status = rc == SL_ENOMEM ? SLC_EXIT_INTERNAL : SLC_EXIT_IO;
@@ -363,6 +367,7 @@ static void run_source(run *r, sl_doc *doc) {
             break;
         }
         handle(r, doc, NULL, 1);
+        r->stop |= slc_interrupted() != 0;
     }
 }
 
@@ -421,5 +426,8 @@ int slc_pipeline_run(slc_pipeline *p, const slc_run_options *o, slc_run_stats *s
     }
     if (r.status == SLC_EXIT_OK && stats->failed)
         r.status = SLC_EXIT_DOCS;
+    if ((stats->interrupted = slc_interrupted()) != 0 &&
+        (r.status == SLC_EXIT_OK || r.status == SLC_EXIT_DOCS))
+        r.status = 128 + stats->interrupted; /* as a shell reports a death by that signal */
     return r.status;
 }

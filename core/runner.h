@@ -18,6 +18,7 @@ enum slc_exit {
     SLC_EXIT_DOCS = 4,     /* one or more documents failed */
     SLC_EXIT_IO = 5,       /* cannot read input or write output */
     SLC_EXIT_CRASH = 6     /* a plugin crashed: the run stopped at that document */
+    /* 128 + N: stopped by signal N (SIGINT, SIGTERM, SIGHUP) after a clean flush */
 };
 
 typedef struct slc_stage {
@@ -66,6 +67,7 @@ typedef struct slc_run_stats {
     int broken_pipe;
     int output_failed; /* a sink could not write: "written" documents may be lost */
     int crashed;       /* a plugin crashed and the run stopped there */
+    int interrupted;   /* the signal that stopped the run early, or 0 */
 } slc_run_stats;
 
 /* Stream the inputs through the pipeline; returns an slc_exit status. */
