@@ -3,6 +3,7 @@
 
 #include "guard.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -88,6 +89,16 @@ static void on_fatal(int sig, siginfo_t *info, void *context) {
     raise(sig);
 }
 
+/* A plugin that calls exit() ends the run without a word from the core: say who did it. */
+static void on_exit_in_plugin(void) {
+    if (slc_guard_now.stage > 0 && slc_guard_now.plugin)
+        fprintf(stderr,
+                "sluice: stage %d (plugin %s) ended the process (exit) in %s; the documents "
+                "after it were not read and output still buffered is lost\n",
+                (int)slc_guard_now.stage, slc_guard_now.plugin,
+                slc_guard_now.call ? slc_guard_now.call : "a call");
+}
+
 int slc_guard_install(void) {
     /* A stack of its own, so that the handler still runs after a plugin overflowed its stack. */
     static char *alt;
@@ -107,6 +118,8 @@ int slc_guard_install(void) {
     for (size_t i = 0; i < N_FATAL; i++)
         if (sigaction(fatal_signals[i], &sa, &previous[i]) != 0)
             return -1;
+    if (!installed && atexit(on_exit_in_plugin) != 0)
+        return -1;
     installed = 1;
     return 0;
 }

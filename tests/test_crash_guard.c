@@ -94,6 +94,16 @@ static void crash_in_create_is_named(void **state) {
     tu_result_free(&r);
 }
 
+/* exit() inside a plugin cannot be stopped, but it is named. */
+static void exit_in_process_is_named(void **state) {
+    (void)state;
+    tu_result r = run_crasher("    on: b\n    how: exit\n", NULL);
+    assert_int_equal(r.status, 3);
+    tu_assert_contains(r.err,
+                       "sluice: stage 1 (plugin crasher) ended the process (exit) in process");
+    tu_result_free(&r);
+}
+
 static void no_crash_no_change(void **state) {
     (void)state;
     tu_result r = run_crasher("    on: nobody\n", NULL);
@@ -110,6 +120,7 @@ int main(void) {
         cmocka_unit_test(stack_overflow_in_process),
         cmocka_unit_test(crash_in_flush_still_flushes_the_sink),
         cmocka_unit_test(crash_in_create_is_named),
+        cmocka_unit_test(exit_in_process_is_named),
         cmocka_unit_test(no_crash_no_change),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
