@@ -379,10 +379,8 @@ int slc_doc_load_json(sl_doc *d, const char *line, size_t len, const char *fallb
         if (i >= 0)
             d->fields[i].removed = 1;
         char made[600];
-        if (!fallback_id) {
-            snprintf(made, sizeof made, "%s:%ld", d->origin ? d->origin : "", d->line);
-            fallback_id = made;
-        }
+        if (!fallback_id)
+            fallback_id = slc_doc_origin_id(d, made, sizeof made);
         if (add_id_first(d, fallback_id) != 0)
             return set_error(d, "out of memory");
     }
@@ -421,6 +419,11 @@ int slc_doc_load_html(sl_doc *d, const char *id, const char *html, size_t len) {
 void slc_doc_set_origin(sl_doc *d, const char *origin, long line) {
     d->origin = origin;
     d->line = line;
+}
+
+const char *slc_doc_origin_id(const sl_doc *d, char *out, size_t cap) {
+    snprintf(out, cap, "%s:%ld", d->origin ? d->origin : "", d->line);
+    return out;
 }
 
 const char *slc_doc_error(const sl_doc *d) {

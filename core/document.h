@@ -26,6 +26,8 @@ int slc_doc_load_html(sl_doc *doc, const char *id, const char *html, size_t len)
 
 /* Record where the document came from (name kept by pointer: must outlive the document). */
 void slc_doc_set_origin(sl_doc *doc, const char *origin, long line);
+/* The id of a record that has none: "ORIGIN:LINE" from slc_doc_set_origin(), into out. */
+const char *slc_doc_origin_id(const sl_doc *doc, char *out, size_t cap);
 /* The failure message recorded by doc_fail or a loader, or NULL. */
 const char *slc_doc_error(const sl_doc *doc);
 /* Add to the count of invalid UTF-8 sequences replaced in this document. */

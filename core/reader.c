@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -144,10 +143,6 @@ static int is_blank(const char *s, size_t n) {
     return 1;
 }
 
-static void make_id(slc_reader *r, char *out, size_t cap) {
-    snprintf(out, cap, "%s:%ld", r->name, r->line);
-}
-
 static int read_line_doc(slc_reader *r, sl_doc *doc, slc_buf *err) {
     const char *line = "";
     size_t len = 0, too_long = 0;
@@ -163,8 +158,7 @@ static int read_line_doc(slc_reader *r, sl_doc *doc, slc_buf *err) {
     if (too_long) {
         r->raw = "";
         r->raw_len = 0;
-        make_id(r, id, sizeof id);
-        slc_doc_set_id(doc, id);
+        slc_doc_set_id(doc, slc_doc_origin_id(doc, id, sizeof id));
         slc_doc_fail(doc, "record is %zu bytes, over the limit of %zu (--max-doc-size)", too_long,
                      r->max_doc);
         return 1;
@@ -172,8 +166,9 @@ static int read_line_doc(slc_reader *r, sl_doc *doc, slc_buf *err) {
     r->raw = line;
     r->raw_len = len;
     if (r->format == SLC_INPUT_LINES) {
-        make_id(r, id, sizeof id);
-        return slc_doc_load_text(doc, id, line, len) == 0 ? 1 : SL_ENOMEM;
+        return slc_doc_load_text(doc, slc_doc_origin_id(doc, id, sizeof id), line, len) == 0
+                   ? 1
+                   : SL_ENOMEM;
     }
     size_t repaired = 0;
     if (slc_utf8_valid_prefix(line, len) != len) {
