@@ -11,6 +11,7 @@
 
 #include <setjmp.h>
 #include <signal.h>
+#include <stddef.h>
 
 /* What is running now; written before every plugin call, read by the signal handler. */
 typedef struct slc_guard {
@@ -41,6 +42,12 @@ static inline void slc_guard_enter(int stage, const char *plugin, const char *ca
 /* write(2) a NUL-terminated string to standard error: the only output a signal handler may
  * do. */
 void slc_signal_say(const char *s);
+
+/* Back in the core after a plugin call: no recovery point, no plugin to name. */
+static inline void slc_guard_leave(void) {
+    slc_guard_now.armed = 0;
+    slc_guard_enter(0, NULL, NULL);
+}
 
 /* After a jump to the recovery point: unblock the signal and describe it ("segmentation fault
  * (SIGSEGV)"). */

@@ -129,7 +129,7 @@ static int check_stage(slc_pipeline *p, slc_stage *s, slc_diag *diag) {
     int before = diag->errors;
     slc_guard_enter(s->number, d->name, "check");
     int rc = d->check(slc_host(), s->cfg);
-    slc_guard_enter(0, NULL, NULL);
+    slc_guard_leave();
     if (rc < 0 && diag->errors == before)
         slc_diag_error(diag, p->spec.path, s->spec->mark, s->number, d->name, "options refused: %s",
                        status_name(rc));
@@ -152,7 +152,7 @@ int slc_pipeline_create(slc_pipeline *p, slc_diag *diag) {
         int before = diag->errors;
         slc_guard_enter(s->number, d->name, "create");
         int rc = d->create(slc_host(), s->cfg, &s->state);
-        slc_guard_enter(0, NULL, NULL);
+        slc_guard_leave();
         if (rc != 0) {
             if (diag->errors == before)
                 slc_diag_error(diag, p->spec.path, s->spec->mark, s->number, d->name,
@@ -170,7 +170,7 @@ void slc_pipeline_free(slc_pipeline *p) {
         if (s->created && !s->crashed) { /* a crashed instance's state cannot be trusted */
             slc_guard_enter(s->number, stage_name(s), "destroy");
             s->lib->desc->destroy(s->state);
-            slc_guard_enter(0, NULL, NULL);
+            slc_guard_leave();
         }
         slc_config_free(s->cfg);
     }
@@ -288,8 +288,7 @@ static void handle(run *r, sl_doc *doc, const slc_reader *reader, size_t first) 
         slc_guard_now.armed = 1;
     }
     process_doc(r, doc, reader, first);
-    slc_guard_now.armed = 0;
-    slc_guard_enter(0, NULL, NULL);
+    slc_guard_leave();
 }
 
 /* The command line's format wins; then HTML files are read as HTML whatever the pipeline's
@@ -356,8 +355,7 @@ static void run_source(run *r, sl_doc *doc) {
         }
         slc_guard_enter(1, src->lib->desc->name, "read");
         int rc = src->lib->desc->read(src->state, doc);
-        slc_guard_now.armed = 0;
-        slc_guard_enter(0, NULL, NULL);
+        slc_guard_leave();
         if (rc == 0)
             break;
         if (rc < 0 && !slc_doc_error(doc)) {
@@ -407,8 +405,7 @@ int slc_pipeline_run(slc_pipeline *p, const slc_run_options *o, slc_run_stats *s
         }
         slc_guard_enter(s->number, stage_name(s), "flush");
         int rc = s->lib->desc->flush(s->state);
-        slc_guard_now.armed = 0;
-        slc_guard_enter(0, NULL, NULL);
+        slc_guard_leave();
         if (rc == SL_EPIPE) {
             stats->broken_pipe = 1;
         } else if (rc != 0) {
