@@ -167,17 +167,16 @@ static void jsonl_destroy(void *state) {
 
 static const sl_plugin plugin = {
     SL_PLUGIN_HEADER,
-    SL_KIND_SINK,
-    "jsonl",
-    "1.0.0",
-    "write each document as one line of JSON (the sluice document format)",
-    options,
-    jsonl_create,
-    jsonl_process,
-    NULL,
-    jsonl_flush,
-    jsonl_destroy,
-    jsonl_check,
+    .kind = SL_KIND_SINK,
+    .name = "jsonl",
+    .version = "1.0.0",
+    .summary = "write each document as one line of JSON (the sluice document format)",
+    .options = options,
+    .create = jsonl_create,
+    .process = jsonl_process,
+    .flush = jsonl_flush,
+    .destroy = jsonl_destroy,
+    .check = jsonl_check,
 };
 
 SL_PLUGIN_ENTRY(host) {

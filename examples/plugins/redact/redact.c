@@ -273,16 +273,16 @@ static int redact_process(void *state, sl_doc *doc) {
 
 static const sl_plugin plugin = {
     SL_PLUGIN_HEADER,
-    SL_KIND_STAGE,
-    "redact",
-    "1.0.0",
-    "replace what matches POSIX regular expressions (or mark it in a 'redactions' layer)",
-    options,
-    redact_create,
-    redact_process,
-    NULL, /* read: sources only */
-    NULL, /* flush: nothing is held back between documents */
-    redact_destroy,
+    .kind = SL_KIND_STAGE,
+    .name = "redact",
+    .version = "1.0.0",
+    .summary =
+        "replace what matches POSIX regular expressions (or mark it in a 'redactions' layer)",
+    .options = options,
+    .create = redact_create,
+    .process = redact_process,
+    /* no read (sources only), no flush (nothing is held back between documents) */
+    .destroy = redact_destroy,
 };
 
 /* The one symbol sluice looks up. Every host member this plugin calls exists since ABI 1.0;

@@ -174,17 +174,15 @@ static void bp_destroy(void *state) {
 
 static const sl_plugin plugin = {
     SL_PLUGIN_HEADER,
-    SL_KIND_STAGE,
-    "boilerplate",
-    "0.1.0",
-    "article text from HTML pages (html field) or scraped text without junk lines",
-    options,
-    bp_create,
-    bp_process,
-    NULL,
-    NULL,
-    bp_destroy,
-    bp_check,
+    .kind = SL_KIND_STAGE,
+    .name = "boilerplate",
+    .version = "0.1.0",
+    .summary = "article text from HTML pages (html field) or scraped text without junk lines",
+    .options = options,
+    .create = bp_create,
+    .process = bp_process,
+    .destroy = bp_destroy,
+    .check = bp_check,
 };
 
 SL_PLUGIN_ENTRY(host) {
