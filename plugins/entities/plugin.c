@@ -1,0 +1,233 @@
+/*
+ * The entities stage: tags PER, ORG, LOC and MISC mentions (or a custom model's types) on the
+ * core's tokens, sentence by sentence, and writes them as the `entities` layer.
+ */
+#include "sluice/sluice.h"
+
+#include "model.h"
+#include "tagger.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct entities {
+    const sl_host *host;
+    ent_model model;
+    ent_tagger tagger;
+    size_t *sent; /* token ranges of the sentences, reused */
+    size_t sentcap;
+    uint8_t *tags;
+    size_t tagcap;
+    char *layer;
+    char *sentences; /* name of the sentences layer */
+} entities;
+
+static const sl_option options[] = {
+    {.name = "model",
+     .type = SL_OPT_STRING,
+     .help = "model file (default: entities/model.bin beside the plugin); see "
+             "sluice-train-entities"},
+    {.name = "sentences",
+     .type = SL_OPT_STRING,
+     .default_value = "sentences",
+     .help = "layer of sentences to tag one by one (absent: lines and sentence-final marks)"},
+    {.name = "layer",
+     .type = SL_OPT_STRING,
+     .default_value = "entities",
+     .help = "name of the layer to write"},
+    {.name = NULL},
+};
+
+/* The model path: the option, or the default beside the plugin. */
+static int model_path(const sl_host *host, const sl_config *cfg, char *buf, size_t len) {
+    const char *m = host->cfg_string(cfg, "model");
+    int n;
+    if (m && *m)
+        n = snprintf(buf, len, "%s", m);
+    else
+        n = snprintf(buf, len, "%s/entities/model.bin", host->cfg_plugin_dir(cfg));
+    return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+/* Load and fully check the model: `sluice check` reports a bad one at the option. */
+static int check(const sl_host *host, const sl_config *cfg) {
+    char path[4096], err[4400];
+    if (model_path(host, cfg, path, sizeof path) != 0)
+        return host->cfg_error(cfg, "model", "model path too long");
+    ent_model m;
+    if (ent_model_load(&m, path, err, sizeof err) != 0)
+        return host->cfg_error(cfg, "model", "%s", err);
+    ent_model_close(&m);
+    return SL_OK;
+}
+
+static void destroy(void *state) {
+    entities *s = state;
+    if (!s)
+        return;
+    ent_tagger_free(&s->tagger);
+    ent_model_close(&s->model);
+    free(s->sent);
+    free(s->tags);
+    free(s->layer);
+    free(s->sentences);
+    free(s);
+}
+
+static char *copy(const char *value, const char *fallback) {
+    const char *v = value && *value ? value : fallback;
+    char *c = malloc(strlen(v) + 1);
+    return c ? strcpy(c, v) : NULL;
+}
+
+static int create(const sl_host *host, const sl_config *cfg, void **state) {
+    entities *s = calloc(1, sizeof *s);
+    if (!s)
+        return SL_ENOMEM;
+    s->host = host;
+    char path[4096], err[4400];
+    if (model_path(host, cfg, path, sizeof path) != 0 ||
+        ent_model_load(&s->model, path, err, sizeof err) != 0) {
+        free(s);
+        return host->cfg_error(cfg, "model", "%s", err);
+    }
+    ent_tagger_init(&s->tagger, s->model.weights.ntypes, &s->model.clusters);
+    s->layer = copy(host->cfg_string(cfg, "layer"), "entities");
+    s->sentences = copy(host->cfg_string(cfg, "sentences"), "sentences");
+    if (!s->layer || !s->sentences) {
+        destroy(s);
+        return SL_ENOMEM;
+    }
+    *state = s;
+    return SL_OK;
+}
+
+static int grow(void **p, size_t *cap, size_t want, size_t size) {
+    if (want <= *cap)
+        return 0;
+    size_t c = want + want / 2 + 64;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+static int is_final_mark(const char *text, const sl_token *t) {
+    if (t->kind != SL_TOK_PUNCT)
+        return 0;
+    char c = text[t->start];
+    return c == '.' || c == '?' || c == '!';
+}
+
+/* Sentences as token ranges: from the sentences layer, tokens outside it as ranges of their
+ * own; without the layer, lines and sentence-final marks end sentences. */
+static int sentence_ranges(entities *s, sl_doc *doc, const char *text, const sl_token *tok,
+                           size_t n, size_t *nsent) {
+    const sl_host *h = s->host;
+    sl_layer *layer = h->layer_get(doc, s->sentences);
+    size_t k = 0, i = 0;
+    if (grow((void **)&s->sent, &s->sentcap, 2 * n + 2, sizeof *s->sent) != 0)
+        return -1;
+    if (layer) {
+        size_t ns = h->layer_count(layer);
+        for (size_t j = 0; j < ns && i < n; j++) {
+            const sl_span *sp = h->layer_span(layer, j);
+            if (tok[i].start < sp->start) { /* tokens before this sentence */
+                size_t b = i;
+                while (i < n && tok[i].start < sp->start)
+                    i++;
+                s->sent[2 * k] = b;
+                s->sent[2 * k++ + 1] = i;
+            }
+            size_t b = i;
+            while (i < n && tok[i].end <= sp->end)
+                i++;
+            if (i > b) {
+                s->sent[2 * k] = b;
+                s->sent[2 * k++ + 1] = i;
+            }
+        }
+        if (i < n) {
+            s->sent[2 * k] = i;
+            s->sent[2 * k++ + 1] = n;
+        }
+    } else {
+        size_t b = 0;
+        for (i = 0; i < n; i++) {
+            if (i > b && (tok[i].flags & SL_TOKF_NEWLINE_BEFORE)) {
+                s->sent[2 * k] = b;
+                s->sent[2 * k++ + 1] = i;
+                b = i;
+            }
+            if (is_final_mark(text, &tok[i])) {
+                s->sent[2 * k] = b;
+                s->sent[2 * k++ + 1] = i + 1;
+                b = i + 1;
+            }
+        }
+        if (b < n) {
+            s->sent[2 * k] = b;
+            s->sent[2 * k++ + 1] = n;
+        }
+    }
+    *nsent = k;
+    return 0;
+}
+
+static int process(void *state, sl_doc *doc) {
+    entities *s = state;
+    const sl_host *h = s->host;
+    size_t len, n, nsent;
+    const char *text = h->doc_text(doc, &len);
+    const sl_token *tok = h->doc_tokens(doc, &n);
+    if (!tok)
+        n = 0;
+    sl_layer *layer = h->layer_new(doc, s->layer, SL_LAYER_WITH_TEXT);
+    if (!layer)
+        return h->doc_fail(doc, "entities: out of memory");
+    if (!n)
+        return SL_OK;
+    if (sentence_ranges(s, doc, text, tok, n, &nsent) != 0 ||
+        grow((void **)&s->tags, &s->tagcap, n, 1) != 0 ||
+        ent_fx_prepare(&s->tagger.fx, text, tok, n, s->sent, nsent) != SL_OK ||
+        ent_tag_document(&s->tagger, &s->model.weights, s->sent, nsent, s->tags) != SL_OK)
+        return h->doc_fail(doc, "entities: out of memory");
+    const uint8_t *tags = s->tags;
+    for (size_t i = 0; i < n; i++) {
+        int part = ent_tag_part(tags[i]);
+        if (part != ENT_B && part != ENT_U)
+            continue;
+        size_t j = i;
+        while (part == ENT_B && j + 1 < n && ent_tag_part(tags[j + 1]) != ENT_L)
+            j++;
+        if (part == ENT_B && j + 1 < n)
+            j++;
+        int type = ent_tag_type(tags[i]);
+        if (h->span_add(layer, tok[i].start, tok[j].end, s->model.hdr.types[type]) < 0)
+            return h->doc_fail(doc, "entities: cannot add a span");
+        i = j;
+    }
+    return SL_OK;
+}
+
+static const sl_plugin plugin = {
+    SL_PLUGIN_HEADER,
+    .kind = SL_KIND_STAGE,
+    .name = "entities",
+    .version = "1.0.0",
+    .summary = "named entities (PER, ORG, LOC, MISC) by a trained tagger, with canonical names "
+               "and country codes",
+    .options = options,
+    .create = create,
+    .process = process,
+    .destroy = destroy,
+    .check = check,
+};
+
+SL_PLUGIN_ENTRY(host) {
+    (void)host;
+    return &plugin;
+}

@@ -1,0 +1,86 @@
+/*
+ * The sequence tagger: BILOU tags over entity types, emission scores from hashed feature
+ * weights (float while training, int16 in a model file), learned tag transitions, and Viterbi
+ * decoding per sentence with the BILOU constraints. Sentences of a document are tagged in
+ * order, and each one's labels feed the label-history features of the ones after it.
+ */
+#ifndef ENT_TAGGER_H
+#define ENT_TAGGER_H
+
+#include "featureset.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Tags: 0 is O; entity type k (0-based) has B = 1 + 4k, I = 2 + 4k, L = 3 + 4k, U = 4 + 4k. */
+#define ENT_MAX_TAGS (1 + 4 * ENT_MAX_TYPES)
+enum { ENT_B = 0, ENT_I = 1, ENT_L = 2, ENT_U = 3 };
+
+static inline int ent_tag(int type, int part) {
+    return 1 + 4 * type + part;
+}
+static inline int ent_tag_type(int tag) {
+    return tag ? (tag - 1) / 4 : -1;
+}
+static inline int ent_tag_part(int tag) {
+    return tag ? (tag - 1) % 4 : -1;
+}
+
+/* Weights the decoder reads: one row of ntags per feature bucket, and transitions
+ * trans[(prev + 1) * ntags + cur] where prev = -1 is the sentence start. */
+typedef struct ent_weights {
+    const float *wf;   /* float rows (training), or NULL */
+    const int16_t *wq; /* quantized rows (a model file), used when wf is NULL */
+    float inv_scale;   /* wq value * inv_scale = weight */
+    const float *trans;
+    unsigned hash_bits;
+    int ntypes, ntags;
+} ent_weights;
+
+/* The row index of a feature hash. */
+static inline uint32_t ent_bucket(uint64_t h, unsigned hash_bits) {
+    return (uint32_t)(h >> (64 - hash_bits));
+}
+
+/* Working memory for tagging, reused across sentences and documents. */
+typedef struct ent_tagger {
+    ent_fx fx;
+    uint32_t *feat; /* ENT_MAX_FEATS buckets per token of the sentence */
+    uint8_t *nfeat; /* how many each token has */
+    float *emit;    /* ntags scores per token */
+    float *delta;   /* Viterbi scores */
+    uint8_t *back;  /* Viterbi back pointers */
+    uint8_t *types; /* 0 for O, else 1 + type, per token of the sentence */
+    size_t cap;     /* tokens the sentence arrays hold */
+} ent_tagger;
+
+void ent_tagger_init(ent_tagger *tg, int ntypes, const ent_clusters *clusters);
+void ent_tagger_free(ent_tagger *tg);
+
+/* Make room for a sentence of n tokens. SL_OK or SL_ENOMEM. */
+int ent_tagger_reserve(ent_tagger *tg, size_t n);
+
+/* Feature buckets of tokens [s, e) of the prepared document into tg->feat / tg->nfeat, static
+ * and history features both. */
+void ent_sentence_features(ent_tagger *tg, size_t s, size_t e, unsigned hash_bits);
+
+/* Emission scores of the n tokens whose features are in tg->feat. */
+void ent_emissions(ent_tagger *tg, const ent_weights *w, size_t n);
+
+/* Best BILOU-valid tag sequence for the n tokens from tg->emit; tags written to out. */
+void ent_viterbi(ent_tagger *tg, const ent_weights *w, size_t n, uint8_t *out);
+
+/* Record a sentence's tags in the label history of the document. */
+void ent_history_add_tags(ent_tagger *tg, size_t s, const uint8_t *tags, size_t n);
+
+/* Tag a document whose properties are prepared in tg->fx (and gazetteer fields filled):
+ * sentences as token ranges [sent[2k], sent[2k+1]); one tag per token written to tags.
+ * SL_OK or SL_ENOMEM. */
+int ent_tag_document(ent_tagger *tg, const ent_weights *w, const size_t *sent, size_t nsent,
+                     uint8_t *tags);
+
+/* Whether tag cur may follow tag prev (-1: the sentence start), and may end a sentence. */
+int ent_transition_ok(int prev, int cur);
+int ent_end_ok(int tag);
+
+#endif
