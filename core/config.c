@@ -1,4 +1,5 @@
 #include "config.h"
+#include "document.h"
 
 #include <errno.h>
 #include <math.h>
@@ -84,17 +85,18 @@ static int parse_bool(const char *s, int *out) {
     return -1;
 }
 
-/* Whether `value` is one of the '|'-separated choices. */
-static int in_choices(const char *choices, const char *value) {
+/* The index of `value` among the '|'-separated choices, or -1. */
+static int choice_index(const char *choices, const char *value) {
     size_t n = strlen(value);
-    for (const char *p = choices; p && *p;) {
+    int index = 0;
+    for (const char *p = choices; p && *p; index++) {
         const char *bar = strchr(p, '|');
         size_t len = bar ? (size_t)(bar - p) : strlen(p);
         if (len == n && strncmp(p, value, n) == 0)
-            return 1;
+            return index;
         p = bar ? bar + 1 : NULL;
     }
-    return 0;
+    return -1;
 }
 
 static const char *nearest_choice(const char *choices, const char *value, char *buf, size_t cap) {
@@ -113,6 +115,22 @@ static const char *nearest_choice(const char *choices, const char *value, char *
 static int is_null_scalar(const slc_value *v) {
     return v->kind == SLC_VALUE_SCALAR && !v->quoted &&
            (!*v->scalar || strcmp(v->scalar, "~") == 0 || strcmp(v->scalar, "null") == 0);
+}
+
+/* The schema's bounds for an int or number option. */
+static void check_range(const sl_option *o, double x, const slc_value *v, const char *file,
+                        int stage, const char *plugin, slc_diag *diag) {
+    int low = (o->flags & SL_OPTF_MIN) && x < o->min;
+    int high = (o->flags & SL_OPTF_MAX) && x > o->max;
+    if (!low && !high)
+        return;
+    if ((o->flags & SL_OPTF_MIN) && (o->flags & SL_OPTF_MAX))
+        slc_diag_error(diag, file, v->mark, stage, plugin,
+                       "option '%s' must be from %g to %g, not %s", o->name, o->min, o->max,
+                       v->scalar);
+    else
+        slc_diag_error(diag, file, v->mark, stage, plugin, "option '%s' must be %s %g, not %s",
+                       o->name, low ? "at least" : "at most", low ? o->min : o->max, v->scalar);
 }
 
 static void check_value(const sl_option *o, const slc_value *v, const char *file, int stage,
@@ -152,11 +170,22 @@ static void check_value(const sl_option *o, const slc_value *v, const char *file
         if (v->quoted || parse_int(v->scalar, &i) != 0)
             slc_diag_error(diag, file, v->mark, stage, plugin,
                            "option '%s' must be an integer, not '%s'", o->name, v->scalar);
+        else
+            check_range(o, (double)i, v, file, stage, plugin, diag);
         break;
     case SL_OPT_DOUBLE:
         if (v->quoted || parse_double(v->scalar, &d) != 0)
             slc_diag_error(diag, file, v->mark, stage, plugin,
                            "option '%s' must be a number, not '%s'", o->name, v->scalar);
+        else
+            check_range(o, d, v, file, stage, plugin, diag);
+        break;
+    case SL_OPT_STRING:
+        if ((o->flags & SL_OPTF_LAYER) && !slc_layer_name_ok(v->scalar))
+            slc_diag_error(diag, file, v->mark, stage, plugin,
+                           "option '%s': '%s' cannot name a layer (reserved: text, id, tokens; "
+                           "and not empty)",
+                           o->name, v->scalar);
         break;
     case SL_OPT_BOOL:
         if (v->quoted || parse_bool(v->scalar, &b) != 0)
@@ -164,7 +193,7 @@ static void check_value(const sl_option *o, const slc_value *v, const char *file
                            "option '%s' must be true or false, not '%s'", o->name, v->scalar);
         break;
     case SL_OPT_ENUM:
-        if (!in_choices(o->choices, v->scalar)) {
+        if (choice_index(o->choices, v->scalar) < 0) {
             const char *near = nearest_choice(o->choices, v->scalar, buf, sizeof buf);
             slc_diag_error(diag, file, v->mark, stage, plugin,
                            "option '%s' must be one of %s, not '%s'%s%s%s", o->name,
@@ -276,6 +305,37 @@ void slc_config_free(sl_config *c) {
     free(c);
 }
 
+/* A plugin asked for an option its schema does not declare, or as another type: a bug in the
+ * plugin that would otherwise read 0. Debug builds and tests stop at once; release builds say
+ * so and go on with the empty value. */
+static void misuse(const sl_config *c, const char *name, const char *what) {
+    fprintf(stderr, "sluice: stage %d (plugin %s): bug: asked for option '%s' %s\n", c->stage,
+            c->plugin ? c->plugin : "?", name ? name : "(null)", what);
+#ifndef NDEBUG
+    abort();
+#endif
+}
+
+/* The schema entry a getter reads, checked against the types that getter serves. */
+static const sl_option *declared(const sl_config *c, const char *name, unsigned types) {
+    const sl_option *o = name ? schema_find(c->schema, name) : NULL;
+    if (!o) {
+        misuse(c, name, "that its schema does not declare");
+        return NULL;
+    }
+    if (!(types & (1u << o->type))) {
+        char what[96];
+        snprintf(what, sizeof what, "with the wrong getter (the option is %s %s)",
+                 o->type == SL_OPT_INT || o->type == SL_OPT_ENUM ? "an" : "a",
+                 slc_option_type_name(o->type));
+        misuse(c, name, what);
+        return NULL;
+    }
+    return o;
+}
+
+#define T(type) (1u << (type))
+
 static const slc_value *given(const sl_config *c, const char *name) {
     for (size_t j = 0; c->spec && j < c->spec->nopts; j++)
         if (strcmp(c->spec->opts[j].key, name) == 0)
@@ -292,29 +352,49 @@ static const char *scalar_value(const sl_config *c, const char *name) {
     return o ? o->default_value : NULL;
 }
 
+const char *slc_config_scalar(const sl_config *c, const char *name) {
+    return scalar_value(c, name);
+}
+
 const char *slc_cfg_string(const sl_config *c, const char *name) {
+    if (!declared(c, name, T(SL_OPT_STRING) | T(SL_OPT_ENUM)))
+        return NULL;
     return scalar_value(c, name);
 }
 
 int64_t slc_cfg_int(const sl_config *c, const char *name) {
+    if (!declared(c, name, T(SL_OPT_INT)))
+        return 0;
     const char *s = scalar_value(c, name);
     int64_t v = 0;
     return s && parse_int(s, &v) == 0 ? v : 0;
 }
 
 double slc_cfg_double(const sl_config *c, const char *name) {
+    if (!declared(c, name, T(SL_OPT_DOUBLE) | T(SL_OPT_INT)))
+        return 0;
     const char *s = scalar_value(c, name);
     double v = 0;
     return s && parse_double(s, &v) == 0 ? v : 0;
 }
 
 int slc_cfg_bool(const sl_config *c, const char *name) {
+    if (!declared(c, name, T(SL_OPT_BOOL)))
+        return 0;
     const char *s = scalar_value(c, name);
     int v = 0;
     return s && parse_bool(s, &v) == 0 ? v : 0;
 }
 
+int slc_cfg_enum(const sl_config *c, const char *name) {
+    const sl_option *o = declared(c, name, T(SL_OPT_ENUM));
+    const char *value = o ? scalar_value(c, name) : NULL;
+    return value ? choice_index(o->choices, value) : -1;
+}
+
 size_t slc_cfg_list_count(const sl_config *c, const char *name) {
+    if (!declared(c, name, T(SL_OPT_STRING_LIST)))
+        return 0;
     const slc_value *v = given(c, name);
     if (v)
         return v->kind == SLC_VALUE_LIST ? v->nitems : v->kind == SLC_VALUE_SCALAR;
@@ -323,6 +403,8 @@ size_t slc_cfg_list_count(const sl_config *c, const char *name) {
 }
 
 const char *slc_cfg_list_item(const sl_config *c, const char *name, size_t i) {
+    if (!declared(c, name, T(SL_OPT_STRING_LIST)))
+        return NULL;
     const slc_value *v = given(c, name);
     if (v) {
         if (v->kind == SLC_VALUE_LIST)
@@ -339,6 +421,8 @@ const char *slc_cfg_list_item(const sl_config *c, const char *name, size_t i) {
 }
 
 int slc_cfg_is_set(const sl_config *c, const char *name) {
+    if (!declared(c, name, ~0u))
+        return 0;
     return given(c, name) != NULL;
 }
 

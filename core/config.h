@@ -17,6 +17,10 @@ sl_config *slc_config_new(const sl_option *schema, const slc_stage_spec *spec, c
 /* Free a configuration handle. */
 void slc_config_free(sl_config *cfg);
 
+/* An option's scalar value as given, else its default, else NULL; for the core's own use
+ * (no check that the schema declares it). */
+const char *slc_config_scalar(const sl_config *cfg, const char *name);
+
 /* The type of an option as a word ("string", "int", ...). */
 const char *slc_option_type_name(sl_option_type t);
 
@@ -24,6 +28,7 @@ const char *slc_cfg_string(const sl_config *cfg, const char *name);
 int64_t slc_cfg_int(const sl_config *cfg, const char *name);
 double slc_cfg_double(const sl_config *cfg, const char *name);
 int slc_cfg_bool(const sl_config *cfg, const char *name);
+int slc_cfg_enum(const sl_config *cfg, const char *name);
 size_t slc_cfg_list_count(const sl_config *cfg, const char *name);
 const char *slc_cfg_list_item(const sl_config *cfg, const char *name, size_t i);
 int slc_cfg_is_set(const sl_config *cfg, const char *name);

@@ -26,6 +26,8 @@ typedef struct field {
     int removed;
     char *decoded; /* cache of the decoded string value */
     size_t decoded_len;
+    char *json; /* cache of the raw value, NUL-terminated, for doc_meta_json */
+    char *key;  /* cache of the decoded name, NUL-terminated, for doc_meta_key */
 } field;
 
 typedef struct attr {
@@ -132,8 +134,11 @@ static void drop_layers(sl_doc *d) {
 }
 
 void slc_doc_reset(sl_doc *d) {
-    for (size_t i = 0; i < d->nfields; i++)
+    for (size_t i = 0; i < d->nfields; i++) {
         free(d->fields[i].decoded);
+        free(d->fields[i].json);
+        free(d->fields[i].key);
+    }
     d->nfields = 0;
     drop_layers(d);
     slc_buf_clear(&d->arena);
@@ -240,7 +245,8 @@ static int set_field_raw(sl_doc *d, const char *key, const char *raw, size_t len
     f->val_len = len;
     f->type = type;
     free(f->decoded);
-    f->decoded = NULL;
+    free(f->json);
+    f->decoded = f->json = NULL;
     return 0;
 }
 
@@ -613,14 +619,19 @@ sl_layer *slc_layer_get(const sl_doc *d, const char *name) {
     return layer_named(d, name, strlen(name));
 }
 
-sl_layer *slc_layer_new(sl_doc *d, const char *name, unsigned flags) {
-    if (!name || !*name || strcmp(name, "text") == 0 || strcmp(name, "id") == 0 ||
-        strcmp(name, "tokens") == 0)
-        return NULL;
+int slc_layer_name_ok(const char *name) {
+    return name && *name && strcmp(name, "text") != 0 && strcmp(name, "id") != 0 &&
+           strcmp(name, "tokens") != 0;
+}
+
+int slc_layer_create(sl_doc *d, const char *name, unsigned flags, sl_layer **out) {
+    *out = NULL;
+    if (!slc_layer_name_ok(name))
+        return SL_EINVAL;
     sl_layer *l = calloc(1, sizeof *l);
     if (!l || !(l->name = dup_n(name, l->name_len = strlen(name)))) {
         free(l);
-        return NULL;
+        return SL_ENOMEM;
     }
     l->doc = d;
     l->flags = flags;
@@ -628,15 +639,38 @@ sl_layer *slc_layer_new(sl_doc *d, const char *name, unsigned flags) {
         if (strcmp(d->layers[i]->name, name) == 0) {
             layer_free(d->layers[i]);
             d->layers[i] = l;
-            return l;
+            *out = l;
+            return SL_OK;
         }
     }
     if (grow((void **)&d->layers, &d->caplayers, d->nlayers + 1, sizeof *d->layers) != 0) {
         layer_free(l);
-        return NULL;
+        return SL_ENOMEM;
     }
     d->layers[d->nlayers++] = l;
-    return l;
+    *out = l;
+    return SL_OK;
+}
+
+sl_layer *slc_layer_new(sl_doc *d, const char *name, unsigned flags) {
+    sl_layer *l;
+    return slc_layer_create(d, name, flags, &l) == SL_OK ? l : NULL;
+}
+
+size_t slc_doc_layer_count(const sl_doc *d) {
+    return d->nlayers;
+}
+
+sl_layer *slc_doc_layer_at(const sl_doc *d, size_t i) {
+    return i < d->nlayers ? d->layers[i] : NULL;
+}
+
+const char *slc_layer_name(const sl_layer *l) {
+    return l->name;
+}
+
+unsigned slc_layer_flags(const sl_layer *l) {
+    return l->flags;
 }
 
 size_t slc_layer_count(const sl_layer *l) {
@@ -666,22 +700,30 @@ static int on_boundary(const char *text, size_t len, size_t off) {
     return off == len || ((unsigned char)text[off] & 0xC0) != 0x80;
 }
 
-long slc_span_add(sl_layer *l, size_t start, size_t end, const char *label) {
+int slc_span_append(sl_layer *l, size_t start, size_t end, const char *label, size_t *index) {
     size_t len;
     const char *text = slc_doc_text(l->doc, &len);
     if (start > end || end > len || !on_boundary(text, len, start) || !on_boundary(text, len, end))
-        return -1;
+        return SL_EINVAL;
     if (grow((void **)&l->spans, &l->cap, l->n + 1, sizeof *l->spans) != 0)
-        return -1;
+        return SL_ENOMEM;
     if (l->head && grow((void **)&l->head, &l->headcap, l->n + 1, sizeof *l->head) != 0)
-        return -1;
+        return SL_ENOMEM;
     const char *lab = NULL;
     if (label && !(lab = intern_label(l->doc, label)))
-        return -1;
+        return SL_ENOMEM;
     l->spans[l->n] = (sl_span){start, end, lab};
     if (l->head)
         l->head[l->n] = -1;
-    return (long)l->n++;
+    if (index)
+        *index = l->n;
+    l->n++;
+    return SL_OK;
+}
+
+long slc_span_add(sl_layer *l, size_t start, size_t end, const char *label) {
+    size_t i;
+    return slc_span_append(l, start, end, label, &i) == SL_OK ? (long)i : -1;
 }
 
 /* Ensure the per-span attribute heads exist (sized to the span capacity). */
@@ -809,6 +851,178 @@ const char *slc_span_get_string(const sl_layer *l, size_t i, const char *key) {
         a->decoded = b.p;
     }
     return a->decoded;
+}
+
+static sl_value_type json_value_type(char first) {
+    switch (first) {
+    case '"':
+        return SL_VALUE_STRING;
+    case 't':
+    case 'f':
+        return SL_VALUE_BOOL;
+    case 'n':
+        return SL_VALUE_NULL;
+    case '[':
+        return SL_VALUE_ARRAY;
+    case '{':
+        return SL_VALUE_OBJECT;
+    }
+    return SL_VALUE_NUMBER;
+}
+
+/* Attribute j of span i in the order set, or NULL. */
+static attr *attr_at(const sl_layer *l, size_t i, size_t j) {
+    if (!l || i >= l->n || !l->head)
+        return NULL;
+    long a = l->head[i];
+    while (a >= 0 && j--)
+        a = l->attrs[a].next;
+    return a >= 0 ? &l->attrs[a] : NULL;
+}
+
+size_t slc_span_attr_count(const sl_layer *l, size_t i) {
+    size_t n = 0;
+    for (long a = l && i < l->n && l->head ? l->head[i] : -1; a >= 0; a = l->attrs[a].next)
+        n++;
+    return n;
+}
+
+const char *slc_span_attr_name(const sl_layer *l, size_t i, size_t j, sl_value_type *type) {
+    const attr *a = attr_at(l, i, j);
+    if (type)
+        *type = !a ? SL_VALUE_NONE : a->json ? json_value_type(a->json[0]) : SL_VALUE_RANGE;
+    return a ? a->key : NULL;
+}
+
+/* Parse a JSON number (validated when it was set or read). */
+static int json_number(const char *s, size_t len, double *value) {
+    char buf[64];
+    if (len >= sizeof buf)
+        return SL_EINVAL;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end;
+    *value = strtod(buf, &end);
+    return *end ? SL_EINVAL : SL_OK;
+}
+
+int slc_span_get_number(const sl_layer *l, size_t i, const char *key, double *value) {
+    const attr *a = l && i < l->n ? find_attr(l, i, key) : NULL;
+    if (!a)
+        return SL_ENOTFOUND;
+    if (!a->json || json_value_type(a->json[0]) != SL_VALUE_NUMBER)
+        return SL_EINVAL;
+    return json_number(a->json, strlen(a->json), value);
+}
+
+int slc_span_get_range(const sl_layer *l, size_t i, const char *key, size_t *start, size_t *end) {
+    const attr *a = l && i < l->n ? find_attr(l, i, key) : NULL;
+    if (!a)
+        return SL_ENOTFOUND;
+    if (a->json)
+        return SL_EINVAL;
+    *start = a->start;
+    *end = a->end;
+    return SL_OK;
+}
+
+const char *slc_span_get_json(const sl_layer *l, size_t i, const char *key) {
+    attr *a = l && i < l->n ? find_attr(l, i, key) : NULL;
+    if (!a || a->json)
+        return a ? a->json : NULL;
+    if (!a->decoded) { /* a sub-span, written out once in byte offsets */
+        size_t len;
+        const char *text = slc_doc_text(l->doc, &len);
+        slc_buf b = {0};
+        if (slc_buf_printf(&b, "{\"start\":%zu,\"end\":%zu,\"text\":", a->start, a->end) != 0 ||
+            slc_json_put_string(&b, text + a->start, a->end - a->start) != 0 ||
+            slc_buf_putc(&b, '}') != 0) {
+            slc_buf_free(&b);
+            return NULL;
+        }
+        a->decoded = b.p;
+    }
+    return a->decoded;
+}
+
+/* ---- host API: metadata, read side ---- */
+
+/* Whether field i is metadata: written, and neither the text nor shadowed by a layer. */
+static int is_meta(const sl_doc *d, size_t i) {
+    const field *f = &d->fields[i];
+    return !f->removed && (long)i != d->text_field &&
+           !(d->nlayers && layer_named(d, field_name(d, f), f->name_len));
+}
+
+/* The decoded name of field i, NUL-terminated (names in the arena are not), cached. */
+static const char *field_key(sl_doc *d, size_t i) {
+    field *f = &d->fields[i];
+    if (!f->key)
+        f->key = dup_n(field_name(d, f), f->name_len);
+    return f->key;
+}
+
+size_t slc_doc_meta_count(const sl_doc *d) {
+    size_t n = 0;
+    for (size_t i = 0; i < d->nfields; i++)
+        n += (size_t)is_meta(d, i);
+    return n;
+}
+
+static sl_value_type meta_type(slc_json_type t) {
+    switch (t) {
+    case SLC_JSON_STRING:
+        return SL_VALUE_STRING;
+    case SLC_JSON_NUMBER:
+        return SL_VALUE_NUMBER;
+    case SLC_JSON_OBJECT:
+        return SL_VALUE_OBJECT;
+    case SLC_JSON_ARRAY:
+        return SL_VALUE_ARRAY;
+    case SLC_JSON_TRUE:
+    case SLC_JSON_FALSE:
+        return SL_VALUE_BOOL;
+    case SLC_JSON_NULL:
+        return SL_VALUE_NULL;
+    }
+    return SL_VALUE_NONE;
+}
+
+const char *slc_doc_meta_key(const sl_doc *cd, size_t k, sl_value_type *type) {
+    sl_doc *d = (sl_doc *)cd; /* the key cache is not visible state */
+    for (size_t i = 0; i < d->nfields; i++) {
+        if (!is_meta(d, i) || k--)
+            continue;
+        if (type)
+            *type = meta_type(d->fields[i].type);
+        return field_key(d, i);
+    }
+    if (type)
+        *type = SL_VALUE_NONE;
+    return NULL;
+}
+
+const char *slc_doc_meta_json(const sl_doc *cd, const char *key, size_t *len) {
+    sl_doc *d = (sl_doc *)cd; /* the cache is not visible state */
+    long i = find_field(d, key);
+    if (i < 0 || !is_meta(d, (size_t)i))
+        return NULL;
+    field *f = &d->fields[i];
+    if (!f->json && !(f->json = dup_n(d->arena.p + f->val_off, f->val_len)))
+        return NULL;
+    if (len)
+        *len = f->val_len;
+    return f->json;
+}
+
+int slc_doc_meta_number(const sl_doc *d, const char *key, double *value) {
+    long i = find_field(d, key);
+    if (i < 0 || !is_meta(d, (size_t)i))
+        return SL_ENOTFOUND;
+    const field *f = &d->fields[i];
+    if (f->type != SLC_JSON_NUMBER)
+        return SL_EINVAL;
+    return json_number(d->arena.p + f->val_off, f->val_len, value);
 }
 
 /* ---- JSON output ---- */

@@ -35,6 +35,9 @@ void slc_doc_add_repairs(sl_doc *doc, size_t n);
 /* How many invalid UTF-8 sequences were replaced while loading this document. */
 size_t slc_doc_repairs(const sl_doc *doc);
 
+/* Whether a layer may have this name: not empty, not "text", "id" or "tokens". */
+int slc_layer_name_ok(const char *name);
+
 /* The host API table the core hands to plugins. */
 const sl_host *slc_host(void);
 

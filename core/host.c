@@ -1,27 +1,14 @@
 /* The host API table handed to every plugin. */
-#include <stdarg.h>
-#include <stdio.h>
-
 #include "config.h"
 #include "doc_api.h"
 #include "document.h"
-
-static void host_log(int level, const char *fmt, ...) SL_PRINTF(2, 3);
-static void host_log(int level, const char *fmt, ...) {
-    static const char *const names[] = {"error", "warning", "info", "debug"};
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "sluice: %s: ", level >= 0 && level <= 3 ? names[level] : "log");
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
+#include "log.h"
 
 static const sl_host host_table = {
     .abi_major = SL_ABI_MAJOR,
     .abi_minor = SL_ABI_MINOR,
     .struct_size = sizeof(sl_host),
-    .log = host_log,
+    .log = slc_log_plugin,
     .cfg_string = slc_cfg_string,
     .cfg_int = slc_cfg_int,
     .cfg_double = slc_cfg_double,
@@ -54,6 +41,23 @@ static const sl_host host_table = {
     .span_get_string = slc_span_get_string,
     .doc_json = slc_doc_json,
     .doc_origin = slc_doc_origin,
+    .log_enabled = slc_log_enabled,
+    .cfg_enum = slc_cfg_enum,
+    .layer_create = slc_layer_create,
+    .span_append = slc_span_append,
+    .doc_layer_count = slc_doc_layer_count,
+    .doc_layer_at = slc_doc_layer_at,
+    .layer_name = slc_layer_name,
+    .layer_flags = slc_layer_flags,
+    .span_attr_count = slc_span_attr_count,
+    .span_attr_name = slc_span_attr_name,
+    .span_get_number = slc_span_get_number,
+    .span_get_json = slc_span_get_json,
+    .span_get_range = slc_span_get_range,
+    .doc_meta_count = slc_doc_meta_count,
+    .doc_meta_key = slc_doc_meta_key,
+    .doc_meta_json = slc_doc_meta_json,
+    .doc_meta_number = slc_doc_meta_number,
 };
 
 const sl_host *slc_host(void) {

@@ -15,6 +15,10 @@
 
 /* The descriptor size of ABI 1.0: anything shorter is refused. */
 #define SL_PLUGIN_V1_SIZE (offsetof(sl_plugin, destroy) + sizeof(void (*)(void *)))
+/* sizeof(sl_option) before ABI 1.2 added flags, min and max: the stride of older schemas. */
+#define SL_OPTION_V1_SIZE (offsetof(sl_option, flags))
+/* A schema longer than this is taken for a missing terminator. */
+#define MAX_OPTIONS 256
 
 typedef const sl_plugin *(*entry_fn)(const sl_host *);
 
@@ -199,6 +203,48 @@ static int valid_name(const char *s) {
     return 1;
 }
 
+/* Whether the descriptor has the 1.2 member at offset off (the plugin may be older). */
+#define DESC_HAS(d, member) ((d)->struct_size >= offsetof(sl_plugin, member) + sizeof((d)->member))
+
+/* Read the descriptor's 1.2 members and copy its schema into this header's sl_option layout,
+ * stepping through the plugin's array by the element size it was built with. */
+static int take_layout(slc_plugin_lib *lib, const sl_plugin *d, slc_buf *err) {
+    size_t stride = DESC_HAS(d, option_size) && d->option_size ? d->option_size : SL_OPTION_V1_SIZE;
+    if (stride < SL_OPTION_V1_SIZE || stride > 4096)
+        return refuse(lib, err, SL_EABI, "plugin '%s' gives an option size of %zu bytes", d->name,
+                      stride);
+    if (DESC_HAS(d, token_size) && d->token_size && d->token_size != sizeof(sl_token))
+        return refuse(lib, err, SL_EABI,
+                      "plugin '%s' was built with %u-byte tokens, this sluice has %zu: rebuild "
+                      "the plugin against this sluice",
+                      d->name, d->token_size, sizeof(sl_token));
+    if (DESC_HAS(d, writes)) {
+        lib->flags = d->flags;
+        lib->reads = d->reads;
+        lib->writes = d->writes;
+    }
+    if (!d->options)
+        return 0;
+    const char *base = (const char *)d->options;
+    size_t n = 0;
+    for (const char *name = NULL; n <= MAX_OPTIONS; n++) {
+        memcpy(&name, base + n * stride, sizeof name); /* the first member of every layout */
+        if (!name)
+            break;
+    }
+    if (n > MAX_OPTIONS)
+        return refuse(lib, err, SL_EABI,
+                      "plugin '%s' has more than %d options (is its schema NULL-terminated?)",
+                      d->name, MAX_OPTIONS);
+    lib->options = calloc(n + 1, sizeof *lib->options);
+    if (!lib->options)
+        return refuse(lib, err, SL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        memcpy(&lib->options[i], base + i * stride,
+               stride < sizeof(sl_option) ? stride : sizeof(sl_option));
+    return 0;
+}
+
 int slc_plugin_open(const char *path, slc_plugin_lib *lib, slc_buf *err) {
     memset(lib, 0, sizeof *lib);
     lib->path = dup_str(path);
@@ -246,6 +292,9 @@ int slc_plugin_open(const char *path, slc_plugin_lib *lib, slc_buf *err) {
     if (d->kind == SL_KIND_SOURCE ? !d->read : !d->process)
         return refuse(lib, err, SL_EABI, "plugin '%s' lacks %s()", d->name,
                       d->kind == SL_KIND_SOURCE ? "read" : "process");
+    int rc = take_layout(lib, d, err);
+    if (rc != 0)
+        return rc;
     lib->desc = d;
     return 0;
 }
@@ -258,5 +307,6 @@ void slc_plugin_close(slc_plugin_lib *lib) {
 #endif
     free(lib->path);
     free(lib->dir);
+    free(lib->options);
     memset(lib, 0, sizeof *lib);
 }

@@ -11,6 +11,11 @@ typedef struct slc_plugin_lib {
     char *dir;
     void *handle;
     const sl_plugin *desc;
+    /* The descriptor's option schema copied into this header's sl_option layout (the plugin's
+     * may be older and shorter), NULL-name terminated; NULL when it has none. */
+    sl_option *options;
+    uint32_t flags; /* sl_plugin_flag bits: 0 for plugins older than ABI 1.2 */
+    const char *reads, *writes;
 } slc_plugin_lib;
 
 /* The directories searched for plugins by name, in order. */

@@ -9,6 +9,7 @@
 #include "loader.h"
 #include "guard.h"
 #include "interrupt.h"
+#include "log.h"
 #include "runner.h"
 
 #include <dirent.h>
@@ -50,9 +51,13 @@ static const char usage_run[] =
     "  --max-doc-size SIZE    refuse records larger than SIZE bytes (K, M, G suffixes;\n"
     "                         default 256M)\n"
     "  --plugin-path DIR      look for plugins in DIR first (repeatable)\n"
-    "  -q, --quiet            no summary line on standard error\n"
+    "  -q, --quiet            no summary line, and only errors from plugins\n"
+    "  -v, --verbose          plugins' info messages too (-vv: and debug)\n"
+    "  --log-level LEVEL      show plugin messages up to LEVEL: error, warning (default),\n"
+    "                         info or debug\n"
     "\n"
-    "At the end, standard error gets one line: documents read, written, failed.\n"
+    "Plugin messages on standard error name their stage: 'sluice: stage N (plugin NAME):\n"
+    "LEVEL: message'. At the end, standard error gets one line: documents read, written, failed.\n"
     "Exit status: 0 ok, 2 usage, 3 pipeline error, 4 documents failed, 5 I/O error,\n"
     "6 a plugin crashed (the crash is reported with its stage and input line, the\n"
     "document counts as failed, the output so far is flushed, and the run stops),\n"
@@ -86,6 +91,7 @@ typedef struct cli {
     size_t nargs;
     slc_run_options run;
     int quiet;
+    int verbose;
 } cli;
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -152,13 +158,34 @@ static int parse_args(cli *c, int argc, char **argv, int allow_run_options) {
                 return usage_error("--max-doc-size takes a size such as 64M, not '%s'",
                                    val ? val : "");
             i++;
-        } else if (allow_run_options && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             c->quiet = 1;
+            slc_log_set_level(SL_LOG_ERROR);
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0 || strcmp(a, "-vv") == 0) {
+            c->verbose += strcmp(a, "-vv") == 0 ? 2 : 1;
+            slc_log_set_level(c->verbose > 1 ? SL_LOG_DEBUG : SL_LOG_INFO);
+        } else if (strcmp(a, "--log-level") == 0) {
+            int level = val ? slc_log_level_parse(val) : -1;
+            if (level < 0)
+                return usage_error("--log-level takes error, warning, info or debug, not '%s'",
+                                   val ? val : "");
+            slc_log_set_level(level);
+            i++;
         } else {
             return usage_error("unknown option '%s'", a);
         }
     }
     return 0;
+}
+
+/* Stages that read a layer no earlier stage writes: a likely mistake in the order. */
+static void print_layer_warnings(const slc_pipeline *p) {
+    if (!slc_log_enabled(SL_LOG_WARN))
+        return;
+    slc_diag warnings = {0};
+    if (slc_pipeline_layer_warnings(p, &warnings) && warnings.text.p)
+        fputs(warnings.text.p, stderr);
+    slc_diag_free(&warnings);
 }
 
 static int cmd_run(cli *c) {
@@ -176,6 +203,7 @@ static int cmd_run(cli *c) {
         fputs(diag.text.p ? diag.text.p : "sluice: cannot load the pipeline\n", stderr);
         status = SLC_EXIT_PIPELINE;
     } else {
+        print_layer_warnings(&p);
         c->run.inputs = c->args + 1;
         c->run.ninputs = c->nargs - 1;
         int has_source = p.nstages && p.stages[0].lib->desc->kind == SL_KIND_SOURCE;
@@ -216,6 +244,7 @@ static int cmd_check(cli *c) {
     if (rc != 0 || diag.errors) {
         fputs(diag.text.p ? diag.text.p : "sluice: cannot load the pipeline\n", stderr);
     } else {
+        print_layer_warnings(&p);
         printf("%s: ok (%zu stages:", c->args[0], p.nstages);
         for (size_t i = 0; i < p.nstages; i++)
             printf(" %s", p.stages[i].lib->desc->name);
@@ -235,17 +264,31 @@ static void print_plugin_line(const slc_plugin_lib *lib) {
 
 static void print_plugin_options(const slc_plugin_lib *lib) {
     const sl_plugin *d = lib->desc;
-    printf("%s %s (%s)\n%s\nfile: %s\n\n", d->name, d->version ? d->version : "?",
+    printf("%s %s (%s)\n%s\nfile: %s\n", d->name, d->version ? d->version : "?",
            slc_kind_name(d->kind), d->summary ? d->summary : "", lib->path);
-    if (!d->options || !d->options[0].name) {
+    if (lib->reads)
+        printf("reads: %s\n", lib->reads);
+    if (lib->writes)
+        printf("writes: %s\n", lib->writes);
+    if (lib->flags)
+        printf("flags:%s%s\n", lib->flags & SL_PLUGIN_PARALLEL ? " parallel" : "",
+               lib->flags & SL_PLUGIN_ORDERED ? " ordered" : "");
+    printf("\n");
+    if (!lib->options || !lib->options[0].name) {
         printf("No options.\n");
         return;
     }
     printf("Options:\n");
-    for (const sl_option *o = d->options; o->name; o++) {
+    for (const sl_option *o = lib->options; o->name; o++) {
         printf("  %s (%s", o->name, slc_option_type_name(o->type));
         if (o->type == SL_OPT_ENUM && o->choices)
             printf(": %s", o->choices);
+        if (o->flags & SL_OPTF_MIN)
+            printf(", at least %g", o->min);
+        if (o->flags & SL_OPTF_MAX)
+            printf(", at most %g", o->max);
+        if (o->flags & SL_OPTF_LAYER)
+            printf(", a layer name");
         if (o->required)
             printf(", required");
         else if (o->default_value)

@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,30 +11,6 @@
 #include "document.h"
 #include "guard.h"
 #include "interrupt.h"
-
-static const char *status_name(int rc) {
-    switch (rc) {
-    case SL_ENOMEM:
-        return "out of memory";
-    case SL_EINVAL:
-        return "invalid argument";
-    case SL_EIO:
-        return "input/output error";
-    case SL_EDOC:
-        return "document failed";
-    case SL_ECONFIG:
-        return "configuration error";
-    case SL_EABI:
-        return "ABI mismatch";
-    case SL_ENOTFOUND:
-        return "not found";
-    case SL_EPIPE:
-        return "broken pipe";
-    case SL_ETOOBIG:
-        return "too big";
-    }
-    return "error";
-}
 
 static const char *stage_name(const slc_stage *s) {
     return s->lib && s->lib->desc ? s->lib->desc->name : s->spec->plugin;
@@ -98,7 +75,7 @@ int slc_pipeline_load(slc_pipeline *p, const char *path, char *const *plugin_dir
         if (d->kind == SL_KIND_SOURCE && i != 0)
             slc_diag_error(diag, p->spec.path, st->plugin_mark, s->number, d->name,
                            "a source plugin can only be the first stage");
-        slc_config_check(d->options, st, p->spec.path, s->number, d->name, diag);
+        slc_config_check(s->lib->options, st, p->spec.path, s->number, d->name, diag);
     }
     const slc_stage *last = p->nstages ? &p->stages[p->nstages - 1] : NULL;
     if (!diag->errors && (!last || last->lib->desc->kind != SL_KIND_SINK)) {
@@ -117,8 +94,8 @@ int slc_pipeline_load(slc_pipeline *p, const char *path, char *const *plugin_dir
 static int check_stage(slc_pipeline *p, slc_stage *s, slc_diag *diag) {
     const sl_plugin *d = s->lib->desc;
     if (!s->cfg) {
-        s->cfg = slc_config_new(d->options, s->spec, p->spec.path, s->number, d->name, s->lib->dir,
-                                diag);
+        s->cfg = slc_config_new(s->lib->options, s->spec, p->spec.path, s->number, d->name,
+                                s->lib->dir, diag);
         if (!s->cfg) {
             slc_diag_error(diag, p->spec.path, s->spec->mark, s->number, d->name, "out of memory");
             return -1;
@@ -132,7 +109,7 @@ static int check_stage(slc_pipeline *p, slc_stage *s, slc_diag *diag) {
     slc_guard_leave();
     if (rc < 0 && diag->errors == before)
         slc_diag_error(diag, p->spec.path, s->spec->mark, s->number, d->name, "options refused: %s",
-                       status_name(rc));
+                       sl_strerror(rc));
     return rc < 0 || diag->errors != before ? -1 : 0;
 }
 
@@ -141,6 +118,69 @@ int slc_pipeline_check(slc_pipeline *p, slc_diag *diag) {
     for (size_t i = 0; i < p->nstages; i++)
         rc |= check_stage(p, &p->stages[i], diag); /* every stage: all problems at once */
     return rc;
+}
+
+/* Call fn for each layer named in a reads/writes list, "$opt" resolved through the stage's
+ * options; stops early when fn returns non-zero, and returns that. */
+static int each_layer(const slc_stage *s, const char *list,
+                      int (*fn)(const slc_stage *s, const char *name, void *ctx), void *ctx) {
+    for (const char *p = list; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char name[128];
+        if (len && len < sizeof name) {
+            memcpy(name, p, len);
+            name[len] = '\0';
+            const char *layer = name;
+            if (name[0] == '$')
+                layer = s->cfg ? slc_config_scalar(s->cfg, name + 1) : NULL;
+            int rc = layer && *layer ? fn(s, layer, ctx) : 0;
+            if (rc)
+                return rc;
+        }
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+static int is_named(const slc_stage *s, const char *name, void *wanted) {
+    (void)s;
+    return strcmp(name, wanted) == 0;
+}
+
+typedef struct layer_check {
+    const slc_pipeline *p;
+    size_t before; /* stages that come earlier */
+    slc_diag *warnings;
+    int count;
+} layer_check;
+
+static int warn_unwritten(const slc_stage *s, const char *name, void *vctx) {
+    layer_check *c = vctx;
+    if (strcmp(name, "tokens") == 0) /* the core makes it for every document */
+        return 0;
+    for (size_t i = 0; i < c->before; i++) {
+        const slc_stage *w = &c->p->stages[i];
+        if (w->lib && each_layer(w, w->lib->writes, is_named, (void *)name))
+            return 0;
+    }
+    slc_diag_error(c->warnings, c->p->spec.path, s->spec->plugin_mark, s->number, stage_name(s),
+                   "warning: reads layer '%s', which no earlier stage writes (fine when the "
+                   "input records carry it)",
+                   name);
+    c->count++;
+    return 0;
+}
+
+int slc_pipeline_layer_warnings(const slc_pipeline *p, slc_diag *warnings) {
+    layer_check c = {p, 0, warnings, 0};
+    for (size_t i = 0; i < p->nstages; i++) {
+        const slc_stage *s = &p->stages[i];
+        c.before = i;
+        if (s->lib)
+            each_layer(s, s->lib->reads, warn_unwritten, &c);
+    }
+    return c.count;
 }
 
 int slc_pipeline_create(slc_pipeline *p, slc_diag *diag) {
@@ -156,7 +196,7 @@ int slc_pipeline_create(slc_pipeline *p, slc_diag *diag) {
         if (rc != 0) {
             if (diag->errors == before)
                 slc_diag_error(diag, p->spec.path, s->spec->mark, s->number, d->name,
-                               "create failed: %s", status_name(rc));
+                               "create failed: %s", sl_strerror(rc));
             return -1;
         }
         s->created = 1;
@@ -226,14 +266,36 @@ static void record_failure(run *r, const sl_doc *doc, const slc_stage *s, const 
     }
 }
 
+/* Returned by call_plugin() when the plugin crashed: the guard jumped back. */
+#define CRASHED INT_MIN
+
+enum plugin_call { CALL_PROCESS, CALL_READ, CALL_FLUSH };
+
+/* Call one plugin function under the crash guard: its status, or CRASHED after a fatal
+ * signal (the stage is then marked crashed and slc_guard_recovered() describes it). */
+static int call_plugin(slc_stage *s, enum plugin_call call, sl_doc *doc) {
+    static const char *const names[] = {"process", "read", "flush"};
+    const sl_plugin *d = s->lib->desc;
+    if (slc_guard_installed()) {
+        /* No signal mask saved: sigsetjmp stays a few register stores per call. */
+        if (sigsetjmp(slc_guard_now.env, 0) != 0) {
+            s->crashed = 1;
+            return CRASHED;
+        }
+        slc_guard_now.armed = 1;
+    }
+    slc_guard_enter(s->number, stage_name(s), names[call]);
+    int rc = call == CALL_PROCESS ? d->process(s->state, doc)
+             : call == CALL_READ  ? d->read(s->state, doc)
+                                  : d->flush(s->state);
+    slc_guard_leave();
+    return rc;
+}
+
 /* After a plugin crashed: fail the document and stop; the other stages still flush. */
-static void crashed(run *r, sl_doc *doc, const slc_reader *reader) {
-    const char *what = slc_guard_recovered();
-    slc_stage *s = &r->p->stages[slc_guard_now.stage - 1];
-    s->crashed = 1;
+static void crashed(run *r, slc_stage *s, const char *call, sl_doc *doc, const slc_reader *reader) {
     char msg[256];
-    snprintf(msg, sizeof msg, "crashed in %s: %s; the run stops here", slc_guard_now.call, what);
-    slc_guard_now.call = "the clean-up after its crash";
+    snprintf(msg, sizeof msg, "crashed in %s: %s; the run stops here", call, slc_guard_recovered());
     record_failure(r, doc, s, msg, reader);
     r->stats->crashed = 1;
     r->status = SLC_EXIT_CRASH;
@@ -245,13 +307,16 @@ static void process_doc(run *r, sl_doc *doc, const slc_reader *reader, size_t fi
     slc_run_stats *st = r->stats;
     for (size_t i = first; i < r->p->nstages; i++) {
         slc_stage *s = &r->p->stages[i];
-        slc_guard_enter(s->number, stage_name(s), "process");
-        int rc = s->lib->desc->process(s->state, doc);
+        int rc = call_plugin(s, CALL_PROCESS, doc);
+        if (rc == CRASHED) {
+            crashed(r, s, "process", doc, reader);
+            return;
+        }
         if (rc == SL_OK && !slc_doc_error(doc))
             continue;
         if (rc == SL_OK)
             rc = SL_EDOC; /* the core failed it (out of memory) while the stage went on */
-        const char *msg = slc_doc_error(doc) ? slc_doc_error(doc) : status_name(rc);
+        const char *msg = slc_doc_error(doc) ? slc_doc_error(doc) : sl_strerror(rc);
         if (rc == SL_EPIPE) {
             st->broken_pipe = 1;
             st->read--; /* never finished: the reader of our output is gone */
@@ -279,16 +344,7 @@ static void handle(run *r, sl_doc *doc, const slc_reader *reader, size_t first) 
         record_failure(r, doc, NULL, slc_doc_error(doc), reader);
         return;
     }
-    if (slc_guard_installed()) {
-        /* No signal mask saved: sigsetjmp stays a few register stores per document. */
-        if (sigsetjmp(slc_guard_now.env, 0) != 0) {
-            crashed(r, doc, reader);
-            return;
-        }
-        slc_guard_now.armed = 1;
-    }
     process_doc(r, doc, reader, first);
-    slc_guard_leave();
 }
 
 /* The command line's format wins; then HTML files are read as HTML whatever the pipeline's
@@ -340,32 +396,50 @@ static void run_source(run *r, sl_doc *doc) {
     while (!r->stop) {
         slc_doc_reset(doc);
         slc_doc_set_origin(doc, src->lib->desc->name, 0);
-        if (slc_guard_installed()) {
-            if (sigsetjmp(slc_guard_now.env, 0) != 0) {
-                src->crashed = 1;
-                fprintf(stderr,
-                        "sluice: stage 1 (plugin %s): crashed in read: %s; the run stops "
-                        "here\n",
-                        src->lib->desc->name, slc_guard_recovered());
-                r->stats->crashed = 1;
-                r->status = SLC_EXIT_CRASH;
-                break;
-            }
-            slc_guard_now.armed = 1;
+        int rc = call_plugin(src, CALL_READ, doc);
+        if (rc == CRASHED) {
+            fprintf(stderr,
+                    "sluice: stage 1 (plugin %s): crashed in read: %s; the run stops here\n",
+                    stage_name(src), slc_guard_recovered());
+            r->stats->crashed = 1;
+            r->status = SLC_EXIT_CRASH;
+            break;
         }
-        slc_guard_enter(1, src->lib->desc->name, "read");
-        int rc = src->lib->desc->read(src->state, doc);
-        slc_guard_leave();
         if (rc == 0)
             break;
         if (rc < 0 && !slc_doc_error(doc)) {
-            fprintf(stderr, "sluice: stage 1 (plugin %s): %s\n", src->lib->desc->name,
-                    status_name(rc));
+            fprintf(stderr, "sluice: stage 1 (plugin %s): %s\n", stage_name(src), sl_strerror(rc));
             r->status = SLC_EXIT_IO;
             break;
         }
         handle(r, doc, NULL, 1);
         r->stop |= slc_interrupted() != 0;
+    }
+}
+
+/* Let every stage finish its output; a crashed stage is skipped. */
+static void flush_stages(run *r) {
+    slc_run_stats *stats = r->stats;
+    for (size_t i = 0; i < r->p->nstages && !stats->broken_pipe; i++) {
+        slc_stage *s = &r->p->stages[i];
+        if (!s->lib->desc->flush || s->crashed)
+            continue;
+        int rc = call_plugin(s, CALL_FLUSH, NULL);
+        if (rc == CRASHED) {
+            fprintf(stderr, "sluice: stage %d (plugin %s): crashed in flush: %s\n", s->number,
+                    stage_name(s), slc_guard_recovered());
+            stats->crashed = 1;
+            stats->output_failed = 1;
+            r->status = SLC_EXIT_CRASH;
+        } else if (rc == SL_EPIPE) {
+            stats->broken_pipe = 1;
+        } else if (rc != 0) {
+            fprintf(stderr, "sluice: stage %d (plugin %s): flush failed: %s\n", s->number,
+                    stage_name(s), sl_strerror(rc));
+            if (r->status == SLC_EXIT_OK || r->status == SLC_EXIT_DOCS)
+                r->status = SLC_EXIT_IO;
+            stats->output_failed = 1;
+        }
     }
 }
 
@@ -386,36 +460,7 @@ int slc_pipeline_run(slc_pipeline *p, const slc_run_options *o, slc_run_stats *s
     else
         run_inputs(&r, doc);
     slc_doc_free(doc);
-    /* volatile: read again after a crash jumps back into this loop */
-    for (volatile size_t i = 0; i < p->nstages && !stats->broken_pipe; i++) {
-        slc_stage *s = &p->stages[i];
-        if (!s->lib->desc->flush || s->crashed)
-            continue;
-        if (slc_guard_installed()) {
-            if (sigsetjmp(slc_guard_now.env, 0) != 0) {
-                s->crashed = 1;
-                fprintf(stderr, "sluice: stage %d (plugin %s): crashed in flush: %s\n", s->number,
-                        stage_name(s), slc_guard_recovered());
-                stats->crashed = 1;
-                stats->output_failed = 1;
-                r.status = SLC_EXIT_CRASH;
-                continue;
-            }
-            slc_guard_now.armed = 1;
-        }
-        slc_guard_enter(s->number, stage_name(s), "flush");
-        int rc = s->lib->desc->flush(s->state);
-        slc_guard_leave();
-        if (rc == SL_EPIPE) {
-            stats->broken_pipe = 1;
-        } else if (rc != 0) {
-            fprintf(stderr, "sluice: stage %d (plugin %s): flush failed: %s\n", s->number,
-                    stage_name(s), status_name(rc));
-            if (r.status == SLC_EXIT_OK || r.status == SLC_EXIT_DOCS)
-                r.status = SLC_EXIT_IO;
-            stats->output_failed = 1;
-        }
-    }
+    flush_stages(&r);
     if (r.dead && fclose(r.dead) != 0) {
         fprintf(stderr, "sluice: %s: cannot write dead-letter file: %s\n", o->dead_letter,
                 strerror(errno));

@@ -48,6 +48,9 @@ int slc_pipeline_load(slc_pipeline *p, const char *path, char *const *plugin_dir
 /* Run every plugin's own option check (what `sluice check` adds to the schema); errors go
  * to diag. Returns 0 when all pass. */
 int slc_pipeline_check(slc_pipeline *p, slc_diag *diag);
+/* Warnings about the layers stages declare they read (sl_plugin.reads) that no earlier stage
+ * declares it writes; run after slc_pipeline_check() or _create(). Returns how many. */
+int slc_pipeline_layer_warnings(const slc_pipeline *p, slc_diag *warnings);
 /* Check, then create every stage's instance; errors go to diag. */
 int slc_pipeline_create(slc_pipeline *p, slc_diag *diag);
 /* Destroy instances, unload plugins, free everything. */

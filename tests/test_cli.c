@@ -8,7 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sluice/sluice.h"
 #include "test_util.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* This header's ABI version as the loader and --version print it. */
+#define ABI_VERSION STR(SL_ABI_MAJOR) "." STR(SL_ABI_MINOR)
 
 static char sluice[1024];      /* the binary */
 static char plugin_path[1024]; /* --plugin-path for the fixtures */
@@ -296,7 +302,8 @@ static void refused_plugins_stop_the_run(void **state) {
     snprintf(args, sizeof args, "run %s", p);
     tu_result r = run(args, NULL);
     assert_int_equal(r.status, 3);
-    tu_assert_contains(r.err, "bad_major.so: plugin ABI 2.0 does not match this sluice's ABI 1.1");
+    tu_assert_contains(
+        r.err, "bad_major.so: plugin ABI 2.0 does not match this sluice's ABI " ABI_VERSION);
     tu_result_free(&r);
 
     p = pipeline("create.yaml", "stages:\n  - plugin: create_fails.so\n");
@@ -373,7 +380,7 @@ static void help_version_and_usage(void **state) {
     tu_result_free(&r);
     r = run("--version", NULL);
     assert_int_equal(r.status, 0);
-    tu_assert_contains(r.out, "plugin ABI 1.1");
+    tu_assert_contains(r.out, "plugin ABI " ABI_VERSION);
     tu_result_free(&r);
     r = run("frobnicate", NULL);
     assert_int_equal(r.status, 2);

@@ -184,6 +184,101 @@ static void fail_records_message(void **state) {
     slc_doc_free(d);
 }
 
+/* Calls that can fail for more than one reason say which. */
+static void status_codes_say_why(void **state) {
+    (void)state;
+    sl_doc *d = slc_doc_new();
+    assert_int_equal(slc_doc_load_text(d, "t", "Caf\xC3\xA9 ok", 8), SL_OK);
+    sl_layer *l = (sl_layer *)1;
+    assert_int_equal(H->layer_create(d, "tokens", 0, &l), SL_EINVAL);
+    assert_null(l);
+    assert_int_equal(H->layer_create(d, "", 0, &l), SL_EINVAL);
+    assert_int_equal(H->layer_create(d, "text", 0, &l), SL_EINVAL);
+    assert_int_equal(H->layer_create(d, "marks", 0, &l), SL_OK);
+    assert_non_null(l);
+    size_t i = 99;
+    assert_int_equal(H->span_append(l, 3, 2, NULL, &i), SL_EINVAL); /* reversed */
+    assert_int_equal(H->span_append(l, 0, 9, NULL, &i), SL_EINVAL); /* past the text */
+    assert_int_equal(H->span_append(l, 0, 4, NULL, &i), SL_EINVAL); /* inside the é */
+    assert_int_equal(i, 99);
+    assert_int_equal(H->span_append(l, 0, 5, "W", &i), SL_OK);
+    assert_int_equal(i, 0);
+    assert_int_equal(H->span_append(l, 6, 8, NULL, NULL), SL_OK);
+    assert_int_equal(H->layer_count(l), 2);
+    assert_string_equal(sl_strerror(SL_EINVAL), "invalid argument");
+    assert_string_equal(sl_strerror(12345), "unknown error");
+    slc_doc_free(d);
+}
+
+/* The read side: layers, attributes and metadata by index, with types and JSON values. */
+static void read_side_walks_everything(void **state) {
+    (void)state;
+    sl_doc *d = slc_doc_new();
+    const char *in = "{\"id\":7,\"topics\":[\"acq\"],\"n\":-2.5e1,\"gone\":1,\"text\":\"Kerry met "
+                     "Lavrov.\",\"people\":\"old\"}";
+    assert_int_equal(slc_doc_load_json(d, in, strlen(in), "f:1"), SL_OK);
+    assert_int_equal(H->doc_meta_remove(d, "gone"), SL_OK);
+    sl_layer *people, *other;
+    assert_int_equal(H->layer_create(d, "people", SL_LAYER_WITH_TEXT, &people), SL_OK);
+    assert_int_equal(H->layer_create(d, "other", 0, &other), SL_OK);
+    /* id, topics, n: not the removed field, not the text, not the field a layer replaces */
+    assert_int_equal(H->doc_meta_count(d), 3);
+    sl_value_type t;
+    assert_string_equal(H->doc_meta_key(d, 0, &t), "id");
+    assert_int_equal(t, SL_VALUE_NUMBER);
+    assert_string_equal(H->doc_meta_key(d, 1, &t), "topics");
+    assert_int_equal(t, SL_VALUE_ARRAY);
+    assert_null(H->doc_meta_key(d, 3, &t));
+    assert_int_equal(t, SL_VALUE_NONE);
+    size_t len;
+    assert_string_equal(H->doc_meta_json(d, "topics", &len), "[\"acq\"]");
+    assert_int_equal(len, 7);
+    double x;
+    assert_int_equal(H->doc_meta_number(d, "n", &x), SL_OK);
+    assert_true(x == -25.0);
+    assert_int_equal(H->doc_meta_number(d, "topics", &x), SL_EINVAL);
+    assert_int_equal(H->doc_meta_number(d, "gone", &x), SL_ENOTFOUND);
+    assert_null(H->doc_meta_json(d, "text", NULL));
+    assert_null(H->doc_meta_json(d, "people", NULL));
+    assert_int_equal(H->doc_meta_set_json(d, "topics", "{\"a\":1}"), SL_OK);
+    assert_string_equal(H->doc_meta_json(d, "topics", NULL), "{\"a\":1}"); /* cache renewed */
+
+    assert_int_equal(H->doc_layer_count(d), 2);
+    assert_true(H->doc_layer_at(d, 0) == people);
+    assert_null(H->doc_layer_at(d, 2));
+    assert_string_equal(H->layer_name(other), "other");
+    assert_int_equal(H->layer_flags(people), SL_LAYER_WITH_TEXT);
+
+    size_t i;
+    assert_int_equal(H->span_append(people, 0, 5, "PER", &i), SL_OK);
+    assert_int_equal(H->span_attr_count(people, i), 0);
+    assert_int_equal(H->span_set_string(people, i, "canonical", "John \"Kerry\""), SL_OK);
+    assert_int_equal(H->span_set_number(people, i, "score", 0.75), SL_OK);
+    assert_int_equal(H->span_set_range(people, i, "head", 0, 5), SL_OK);
+    assert_int_equal(H->span_set_json(people, i, "ok", "false"), SL_OK);
+    assert_int_equal(H->span_attr_count(people, i), 4);
+    assert_string_equal(H->span_attr_name(people, i, 0, &t), "canonical");
+    assert_int_equal(t, SL_VALUE_STRING);
+    assert_string_equal(H->span_attr_name(people, i, 2, &t), "head");
+    assert_int_equal(t, SL_VALUE_RANGE);
+    assert_string_equal(H->span_attr_name(people, i, 3, &t), "ok");
+    assert_int_equal(t, SL_VALUE_BOOL);
+    assert_null(H->span_attr_name(people, i, 4, &t));
+    assert_int_equal(H->span_get_number(people, i, "score", &x), SL_OK);
+    assert_true(x == 0.75);
+    assert_int_equal(H->span_get_number(people, i, "canonical", &x), SL_EINVAL);
+    assert_int_equal(H->span_get_number(people, i, "nope", &x), SL_ENOTFOUND);
+    assert_string_equal(H->span_get_json(people, i, "canonical"), "\"John \\\"Kerry\\\"\"");
+    assert_string_equal(H->span_get_json(people, i, "head"),
+                        "{\"start\":0,\"end\":5,\"text\":\"Kerry\"}");
+    size_t a, b;
+    assert_int_equal(H->span_get_range(people, i, "head", &a, &b), SL_OK);
+    assert_true(a == 0 && b == 5);
+    assert_int_equal(H->span_get_range(people, i, "score", &a, &b), SL_EINVAL);
+    assert_null(H->span_get_json(people, 7, "head"));
+    slc_doc_free(d);
+}
+
 static void host_table_is_complete(void **state) {
     (void)state;
     assert_int_equal(H->abi_major, SL_ABI_MAJOR);
@@ -209,6 +304,8 @@ int main(void) {
         cmocka_unit_test(meta_setters),
         cmocka_unit_test(legacy_html_kept_byte_for_byte),
         cmocka_unit_test(fail_records_message),
+        cmocka_unit_test(status_codes_say_why),
+        cmocka_unit_test(read_side_walks_everything),
         cmocka_unit_test(host_table_is_complete),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

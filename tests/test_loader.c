@@ -11,6 +11,11 @@
 #include "loader.h"
 #include "test_util.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* This header's ABI version as the loader and --version print it. */
+#define ABI_VERSION STR(SL_ABI_MAJOR) "." STR(SL_ABI_MINOR)
+
 static const char *fixture(const char *name) {
     static char path[1024];
     snprintf(path, sizeof path, "%s/%s.so", tu_env("SLUICE_TEST_PLUGIN_DIR", "test-plugins"), name);
@@ -43,18 +48,56 @@ static void loads_good_plugin(void **state) {
 
 static void wrong_major(void **state) {
     (void)state;
-    refused("bad_major", (const char *const[]){"plugin ABI 2.0", "sluice's ABI 1.1", NULL});
+    refused("bad_major",
+            (const char *const[]){"plugin ABI 2.0", "sluice's ABI " ABI_VERSION, NULL});
 }
 
 static void newer_minor(void **state) {
     (void)state;
-    refused("newer_minor", (const char *const[]){"plugin ABI 1.99", "newer", "ABI 1.1", NULL});
+    refused("newer_minor",
+            (const char *const[]){"plugin ABI 1.99", "newer", "ABI " ABI_VERSION, NULL});
 }
 
 static void short_struct(void **state) {
     (void)state;
     refused("short_struct",
-            (const char *const[]){"descriptor is 16 bytes", "sluice ABI 1.1", NULL});
+            (const char *const[]){"descriptor is 16 bytes", "sluice ABI " ABI_VERSION, NULL});
+}
+
+static void other_token_size(void **state) {
+    (void)state;
+    refused("token_size", (const char *const[]){"built with 40-byte tokens", "rebuild", NULL});
+}
+
+/* A plugin built against ABI 1.1 has the shorter option entries: the host steps through them
+ * by their own size and reads the 1.2 fields as zero. */
+static void older_option_layout(void **state) {
+    (void)state;
+    slc_plugin_lib lib;
+    slc_buf err = {0};
+    assert_int_equal(slc_plugin_open(fixture("abi_1_1"), &lib, &err), 0);
+    assert_non_null(lib.options);
+    assert_string_equal(lib.options[0].name, "greeting");
+    assert_string_equal(lib.options[0].default_value, "hello");
+    assert_string_equal(lib.options[1].name, "times");
+    assert_int_equal(lib.options[1].type, SL_OPT_INT);
+    assert_int_equal(lib.options[1].flags, 0);
+    assert_null(lib.options[2].name);
+    assert_int_equal(lib.flags, 0);
+    slc_plugin_close(&lib);
+    slc_buf_free(&err);
+}
+
+/* The 1.2 descriptor members reach the host. */
+static void descriptor_flags_and_layers(void **state) {
+    (void)state;
+    slc_plugin_lib lib;
+    slc_buf err = {0};
+    assert_int_equal(slc_plugin_open(fixture("probe"), &lib, &err), 0);
+    assert_int_equal(lib.flags, SL_PLUGIN_PARALLEL);
+    assert_string_equal(lib.writes, "$layer");
+    slc_plugin_close(&lib);
+    slc_buf_free(&err);
 }
 
 static void missing_symbol(void **state) {
@@ -119,6 +162,9 @@ int main(void) {
         cmocka_unit_test(wrong_major),
         cmocka_unit_test(newer_minor),
         cmocka_unit_test(short_struct),
+        cmocka_unit_test(other_token_size),
+        cmocka_unit_test(older_option_layout),
+        cmocka_unit_test(descriptor_flags_and_layers),
         cmocka_unit_test(missing_symbol),
         cmocka_unit_test(not_a_shared_object),
         cmocka_unit_test(resolve_by_name_and_path),

@@ -10,13 +10,33 @@
 #include "pipeline.h"
 
 static const sl_option schema[] = {
-    {"model", SL_OPT_STRING, NULL, 1, NULL, "which model"},
-    {"count", SL_OPT_INT, "3", 0, NULL, "an integer"},
-    {"ratio", SL_OPT_DOUBLE, "0.5", 0, NULL, "a number"},
-    {"strict", SL_OPT_BOOL, "false", 0, NULL, "a flag"},
-    {"line_breaks", SL_OPT_ENUM, "auto", 0, "auto|always|never", "a choice"},
-    {"words", SL_OPT_STRING_LIST, "a,b", 0, NULL, "a list"},
-    {NULL, 0, NULL, 0, NULL, NULL},
+    {.name = "model", .type = SL_OPT_STRING, .required = 1, .help = "which model"},
+    {.name = "count", .type = SL_OPT_INT, .default_value = "3", .help = "an integer"},
+    {.name = "ratio", .type = SL_OPT_DOUBLE, .default_value = "0.5", .help = "a number"},
+    {.name = "strict", .type = SL_OPT_BOOL, .default_value = "false", .help = "a flag"},
+    {.name = "line_breaks",
+     .type = SL_OPT_ENUM,
+     .default_value = "auto",
+     .choices = "auto|always|never",
+     .help = "a choice"},
+    {.name = "words", .type = SL_OPT_STRING_LIST, .default_value = "a,b", .help = "a list"},
+    {.name = "min_words",
+     .type = SL_OPT_INT,
+     .default_value = "1",
+     .help = "bounded",
+     SL_OPT_RANGE(1, 100)},
+    {.name = "share",
+     .type = SL_OPT_DOUBLE,
+     .default_value = "0.5",
+     .help = "at most one",
+     .flags = SL_OPTF_MAX,
+     .max = 1},
+    {.name = "layer",
+     .type = SL_OPT_STRING,
+     .default_value = "out",
+     .help = "a layer name",
+     .flags = SL_OPTF_LAYER},
+    {.name = NULL},
 };
 
 /* Parse yaml and check every stage against the schema; returns the diagnostics text. */
@@ -57,6 +77,7 @@ static void good_pipeline(void **state) {
     assert_true(slc_cfg_double(c, "ratio") == 2.0);
     assert_int_equal(slc_cfg_bool(c, "strict"), 1);
     assert_string_equal(slc_cfg_string(c, "line_breaks"), "never");
+    assert_int_equal(slc_cfg_enum(c, "line_breaks"), 2);
     assert_int_equal(slc_cfg_list_count(c, "words"), 3);
     assert_string_equal(slc_cfg_list_item(c, "words", 2), "w");
     assert_int_equal(slc_cfg_is_set(c, "count"), 1);
@@ -67,6 +88,7 @@ static void good_pipeline(void **state) {
     assert_int_equal(slc_cfg_list_count(c, "words"), 1);
     assert_string_equal(slc_cfg_list_item(c, "words", 0), "one");
     assert_string_equal(slc_cfg_string(c, "line_breaks"), "auto");
+    assert_int_equal(slc_cfg_enum(c, "line_breaks"), 0); /* the default's index */
     slc_config_free(c);
     slc_pipeline_spec_free(&spec);
     slc_diag_free(&d);
@@ -116,7 +138,7 @@ static void unknown_option(void **state) {
     (void)state;
     expect("stages:\n  - plugin: x\n    model: m\n    modle: n\n",
            "p.yaml:4:5: stage 1 (plugin x): unknown option 'modle' (did you mean 'model'?); "
-           "allowed: model, count, ratio, strict, line_breaks, words");
+           "allowed: model, count, ratio, strict, line_breaks, words, min_words, share, layer");
     expect("stages:\n  - plugin: x\n    model: m\n    model: n\n",
            "p.yaml:4:5: stage 1 (plugin x): option 'model' is given twice");
 }
@@ -151,6 +173,27 @@ static void wrong_types(void **state) {
            "p.yaml:3:11: stage 1 (plugin x): option 'model' has no value");
 }
 
+static void schema_bounds(void **state) {
+    (void)state;
+    expect("stages:\n  - plugin: x\n    model: m\n    min_words: 0\n",
+           "p.yaml:4:16: stage 1 (plugin x): option 'min_words' must be from 1 to 100, not 0");
+    expect("stages:\n  - plugin: x\n    model: m\n    min_words: 101\n",
+           "option 'min_words' must be from 1 to 100, not 101");
+    expect("stages:\n  - plugin: x\n    model: m\n    min_words: 100\n", "");
+    expect("stages:\n  - plugin: x\n    model: m\n    share: 1.5\n",
+           "p.yaml:4:12: stage 1 (plugin x): option 'share' must be at most 1, not 1.5");
+    expect("stages:\n  - plugin: x\n    model: m\n    share: -3\n", "");
+}
+
+static void reserved_layer_names(void **state) {
+    (void)state;
+    expect("stages:\n  - plugin: x\n    model: m\n    layer: tokens\n",
+           "p.yaml:4:12: stage 1 (plugin x): option 'layer': 'tokens' cannot name a layer");
+    expect("stages:\n  - plugin: x\n    model: m\n    layer: text\n", "cannot name a layer");
+    expect("stages:\n  - plugin: x\n    model: m\n    layer: \"\"\n", "cannot name a layer");
+    expect("stages:\n  - plugin: x\n    model: m\n    layer: entities\n", "");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(good_pipeline),
@@ -161,6 +204,8 @@ int main(void) {
         cmocka_unit_test(unknown_option),
         cmocka_unit_test(missing_required),
         cmocka_unit_test(wrong_types),
+        cmocka_unit_test(schema_bounds),
+        cmocka_unit_test(reserved_layer_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

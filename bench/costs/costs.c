@@ -18,9 +18,16 @@ typedef struct costs {
 } costs;
 
 static const sl_option options[] = {
-    {"use", SL_OPT_ENUM, "text", 0, "text|tokens|spans", "the core service to exercise"},
-    {"span_bytes", SL_OPT_INT, "120", 0, NULL, "bytes per span with use: spans"},
-    {NULL, 0, NULL, 0, NULL, NULL},
+    {.name = "use",
+     .type = SL_OPT_ENUM,
+     .default_value = "text",
+     .choices = "text|tokens|spans",
+     .help = "the core service to exercise"},
+    {.name = "span_bytes",
+     .type = SL_OPT_INT,
+     .default_value = "120",
+     .help = "bytes per span with use: spans"},
+    {.name = NULL},
 };
 
 static int costs_check(const sl_host *host, const sl_config *cfg) {

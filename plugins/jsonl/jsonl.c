@@ -26,12 +26,18 @@ typedef struct jsonl_sink {
 } jsonl_sink;
 
 static const sl_option options[] = {
-    {"path", SL_OPT_STRING, NULL, 0, NULL,
-     "file to write (created or truncated); standard output when unset"},
-    {"byte_offsets", SL_OPT_BOOL, "false", 0, NULL,
-     "write UTF-8 byte offsets instead of code point offsets"},
-    {"tokens", SL_OPT_BOOL, "false", 0, NULL, "also write the tokens layer"},
-    {NULL, 0, NULL, 0, NULL, NULL},
+    {.name = "path",
+     .type = SL_OPT_STRING,
+     .help = "file to write (created or truncated); standard output when unset"},
+    {.name = "byte_offsets",
+     .type = SL_OPT_BOOL,
+     .default_value = "false",
+     .help = "write UTF-8 byte offsets instead of code point offsets"},
+    {.name = "tokens",
+     .type = SL_OPT_BOOL,
+     .default_value = "false",
+     .help = "also write the tokens layer"},
+    {.name = NULL},
 };
 
 static int write_all(jsonl_sink *s, const char *p, size_t n) {
@@ -177,6 +183,7 @@ static const sl_plugin plugin = {
     .flush = jsonl_flush,
     .destroy = jsonl_destroy,
     .check = jsonl_check,
+    .flags = SL_PLUGIN_ORDERED,
 };
 
 SL_PLUGIN_ENTRY(host) {

@@ -20,15 +20,27 @@ typedef struct sentences {
 } sentences;
 
 static const sl_option options[] = {
-    {"line_breaks", SL_OPT_ENUM, "auto", 0, "auto|always|never",
-     "single line breaks: auto (end a sentence unless the text reads on, or is hard-wrapped), "
-     "always (every line ends one), never (plain spaces; blank lines neither)"},
-    {"abbreviations", SL_OPT_STRING_LIST, NULL, 0, NULL,
-     "extra abbreviations whose period does not end a sentence before a capitalized word, "
-     "e.g. [approx, Univ]"},
-    {"layer", SL_OPT_STRING, "sentences", 0, NULL, "name of the layer to write"},
-    {"with_text", SL_OPT_BOOL, "false", 0, NULL, "writers add each sentence's text to its span"},
-    {NULL, 0, NULL, 0, NULL, NULL},
+    {.name = "line_breaks",
+     .type = SL_OPT_ENUM,
+     .default_value = "auto",
+     .choices = "auto|always|never",
+     .help =
+         "single line breaks: auto (end a sentence unless the text reads on, or is hard-wrapped), "
+         "always (every line ends one), never (plain spaces; blank lines neither)"},
+    {.name = "abbreviations",
+     .type = SL_OPT_STRING_LIST,
+     .help = "extra abbreviations whose period does not end a sentence before a capitalized word, "
+             "e.g. [approx, Univ]"},
+    {.name = "layer",
+     .type = SL_OPT_STRING,
+     .default_value = "sentences",
+     .help = "name of the layer to write",
+     .flags = SL_OPTF_LAYER},
+    {.name = "with_text",
+     .type = SL_OPT_BOOL,
+     .default_value = "false",
+     .help = "writers add each sentence's text to its span"},
+    {.name = NULL},
 };
 
 static void destroy(void *state) {
@@ -60,11 +72,9 @@ static int create(const sl_host *host, const sl_config *cfg, void **state) {
         return SL_ENOMEM;
     s->host = host;
     sp_config_init(&s->cfg);
-    const char *mode = host->cfg_string(cfg, "line_breaks");
-    if (mode && !strcmp(mode, "always"))
-        s->cfg.line_breaks = SP_LB_ALWAYS;
-    else if (mode && !strcmp(mode, "never"))
-        s->cfg.line_breaks = SP_LB_NEVER;
+    static const int line_breaks[] = {SP_LB_AUTO, SP_LB_ALWAYS, SP_LB_NEVER}; /* the choices */
+    int lb = host->cfg_enum(cfg, "line_breaks");
+    s->cfg.line_breaks = lb > 0 ? line_breaks[lb] : SP_LB_AUTO;
     size_t na = host->cfg_list_count(cfg, "abbreviations");
     for (size_t i = 0; i < na; i++) {
         const char *a = host->cfg_list_item(cfg, "abbreviations", i);
@@ -107,17 +117,19 @@ static int process(void *state, sl_doc *doc) {
 
 static const sl_plugin plugin = {
     SL_PLUGIN_HEADER,
-    SL_KIND_STAGE,
-    "sentences",
-    "1.0.0",
-    "split text into sentences (news and web text: abbreviations, quotes, lists, headlines)",
-    options,
-    create,
-    process,
-    NULL,
-    NULL,
-    destroy,
-    check,
+    .kind = SL_KIND_STAGE,
+    .name = "sentences",
+    .version = "1.0.0",
+    .summary = "split text into sentences (news and web text: abbreviations, quotes, lists, "
+               "headlines)",
+    .options = options,
+    .create = create,
+    .process = process,
+    .destroy = destroy,
+    .check = check,
+    .flags = SL_PLUGIN_PARALLEL,
+    .reads = "tokens",
+    .writes = "$layer",
 };
 
 SL_PLUGIN_ENTRY(host) {

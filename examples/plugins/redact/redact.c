@@ -55,13 +55,24 @@ typedef struct redact {
 } redact;
 
 static const sl_option options[] = {
-    {"patterns", SL_OPT_STRING_LIST, NULL, 1, NULL,
-     "POSIX extended regular expressions; every match is redacted"},
-    {"replacement", SL_OPT_STRING, "[REDACTED]", 0, NULL, "text put in place of each match"},
-    {"layer", SL_OPT_BOOL, "false", 0, NULL,
-     "keep the text and add a 'redactions' layer of the matches (label 'redacted') instead"},
-    {"ignore_case", SL_OPT_BOOL, "false", 0, NULL, "match without regard to case (ASCII)"},
-    {NULL, 0, NULL, 0, NULL, NULL},
+    {.name = "patterns",
+     .type = SL_OPT_STRING_LIST,
+     .required = 1,
+     .help = "POSIX extended regular expressions; every match is redacted"},
+    {.name = "replacement",
+     .type = SL_OPT_STRING,
+     .default_value = "[REDACTED]",
+     .help = "text put in place of each match"},
+    {.name = "layer",
+     .type = SL_OPT_BOOL,
+     .default_value = "false",
+     .help =
+         "keep the text and add a 'redactions' layer of the matches (label 'redacted') instead"},
+    {.name = "ignore_case",
+     .type = SL_OPT_BOOL,
+     .default_value = "false",
+     .help = "match without regard to case (ASCII)"},
+    {.name = NULL},
 };
 
 static void redact_destroy(void *state) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* In the order of the `mode` option's choices: cfg_enum() hands over the index. */
 enum { MODE_AUTO, MODE_HTML, MODE_TEXT };
 
 typedef struct bp_state {
@@ -21,25 +22,44 @@ typedef struct bp_state {
 } bp_state;
 
 static const sl_option options[] = {
-    {"mode", SL_OPT_ENUM, "auto", 0, "auto|html|text",
-     "auto: HTML when the document has an html field, else text-line cleaning"},
-    {"keep_html", SL_OPT_BOOL, "false", 0, NULL, "keep the raw html field in the output"},
-    {"min_paragraph_length", SL_OPT_INT, "0", 0, NULL,
-     "drop blocks shorter than this many characters unless they end like a sentence"},
-    {"keep_headings", SL_OPT_BOOL, "true", 0, NULL, "keep headings inside the article"},
-    {"keep_comments", SL_OPT_BOOL, "false", 0, NULL, "keep reader comments next to the article"},
-    {"keep_tables", SL_OPT_BOOL, "true", 0, NULL, "keep table rows inside the article"},
-    {"keep_captions", SL_OPT_BOOL, "false", 0, NULL, "keep figure captions and photo credits"},
-    {"charset", SL_OPT_STRING, NULL, 0, NULL,
-     "decode the HTML from this charset, overriding BOM and <meta> (e.g. windows-1252)"},
-    {NULL, 0, NULL, 0, NULL, NULL},
+    {.name = "mode",
+     .type = SL_OPT_ENUM,
+     .default_value = "auto",
+     .choices = "auto|html|text",
+     .help = "auto: HTML when the document has an html field, else text-line cleaning"},
+    {.name = "keep_html",
+     .type = SL_OPT_BOOL,
+     .default_value = "false",
+     .help = "keep the raw html field in the output"},
+    {.name = "min_paragraph_length",
+     .type = SL_OPT_INT,
+     .default_value = "0",
+     .help = "drop blocks shorter than this many characters unless they end like a sentence",
+     SL_OPT_RANGE(0, 100000)},
+    {.name = "keep_headings",
+     .type = SL_OPT_BOOL,
+     .default_value = "true",
+     .help = "keep headings inside the article"},
+    {.name = "keep_comments",
+     .type = SL_OPT_BOOL,
+     .default_value = "false",
+     .help = "keep reader comments next to the article"},
+    {.name = "keep_tables",
+     .type = SL_OPT_BOOL,
+     .default_value = "true",
+     .help = "keep table rows inside the article"},
+    {.name = "keep_captions",
+     .type = SL_OPT_BOOL,
+     .default_value = "false",
+     .help = "keep figure captions and photo credits"},
+    {.name = "charset",
+     .type = SL_OPT_STRING,
+     .help = "decode the HTML from this charset, overriding BOM and <meta> (e.g. windows-1252)"},
+    {.name = NULL},
 };
 
 /* Values the schema cannot express; `sluice check` runs this too. */
 static int bp_check(const sl_host *host, const sl_config *cfg) {
-    int64_t minlen = host->cfg_int(cfg, "min_paragraph_length");
-    if (minlen < 0 || minlen > 100000)
-        return host->cfg_error(cfg, "min_paragraph_length", "must be between 0 and 100000");
     const char *cs = host->cfg_string(cfg, "charset");
     if (cs && *cs && !bp_charset_known(cs))
         return host->cfg_error(cfg, "charset",
@@ -61,10 +81,8 @@ static int bp_create(const sl_host *host, const sl_config *cfg, void **state) {
     st->opt.keep_tables = host->cfg_bool(cfg, "keep_tables");
     st->opt.keep_captions = host->cfg_bool(cfg, "keep_captions");
     st->keep_html = host->cfg_bool(cfg, "keep_html");
-    const char *mode = host->cfg_string(cfg, "mode");
-    st->mode = mode && !strcmp(mode, "html")   ? MODE_HTML
-               : mode && !strcmp(mode, "text") ? MODE_TEXT
-                                               : MODE_AUTO;
+    int mode = host->cfg_enum(cfg, "mode");
+    st->mode = mode > 0 ? mode : MODE_AUTO;
     const char *cs = host->cfg_string(cfg, "charset");
     if (cs && *cs) {
         st->charset = malloc(strlen(cs) + 1);
@@ -183,6 +201,7 @@ static const sl_plugin plugin = {
     .process = bp_process,
     .destroy = bp_destroy,
     .check = bp_check,
+    .flags = SL_PLUGIN_PARALLEL,
 };
 
 SL_PLUGIN_ENTRY(host) {

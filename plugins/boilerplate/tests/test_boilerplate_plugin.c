@@ -159,7 +159,7 @@ static void check_finds_bad_values(void **s) {
                                     &err),
                      3);
     tu_assert_contains(err, "bad.yaml:3:27: stage 1 (plugin boilerplate): option "
-                            "'min_paragraph_length': must be between 0 and 100000");
+                            "'min_paragraph_length' must be from 0 to 100000, not -3");
     free(err);
     assert_int_equal(
         check_pipeline("cs.yaml",
