@@ -92,7 +92,7 @@ int ent_model_load(ent_model *m, const char *path, char *err, size_t errlen) {
             FAIL("model %s is corrupt: bad entity type name", path);
     size_t tb = trans_bytes(h->ntags);
     size_t cb = (size_t)h->cluster_slots * sizeof(ent_cluster_slot);
-    size_t wb = ((size_t)1 << h->hash_bits) * h->ntags * sizeof(int16_t);
+    size_t wb = ((size_t)1 << h->hash_bits) * (h->ntags - 1) * sizeof(int16_t);
     if (h->payload_size != tb + cb + wb)
         FAIL("model %s is corrupt: payload size %llu does not fit its header", path,
              (unsigned long long)h->payload_size);
@@ -150,11 +150,16 @@ int ent_model_save(const ent_model_spec *spec, const char *path, char *err, size
         snprintf(h.types[k], sizeof h.types[k], "%s", spec->types[k]);
     h.flags = spec->flags;
     h.gazetteer_sum = spec->gazetteer_sum;
-    size_t nw = ((size_t)1 << h.hash_bits) * h.ntags;
+    /* Each token gets exactly one tag, so adding a constant to all tags of a row changes no
+     * decision: rows are stored relative to O, whose column is then 0 and left out. */
+    size_t nrows = (size_t)1 << h.hash_bits, T = h.ntags, nw = nrows * (T - 1);
     float maxabs = 0;
-    for (size_t i = 0; i < nw; i++)
-        if (fabsf(spec->weights[i]) > maxabs)
-            maxabs = fabsf(spec->weights[i]);
+    for (size_t r = 0; r < nrows; r++)
+        for (size_t t = 1; t < T; t++) {
+            float v = fabsf(spec->weights[r * T + t] - spec->weights[r * T]);
+            if (v > maxabs)
+                maxabs = v;
+        }
     h.scale = maxabs > 0 ? 32767.0f / maxabs : 1.0f;
     const ent_clusters *cl = spec->clusters;
     h.cluster_slots = cl ? cl->nslots : 0;
@@ -169,8 +174,10 @@ int ent_model_save(const ent_model_spec *spec, const char *path, char *err, size
     if (cb)
         memcpy(payload + tb, cl->slots, cb);
     int16_t *q = (int16_t *)(void *)(payload + tb + cb);
-    for (size_t i = 0; i < nw; i++)
-        q[i] = (int16_t)lrintf(spec->weights[i] * h.scale);
+    for (size_t r = 0; r < nrows; r++)
+        for (size_t t = 1; t < T; t++)
+            q[r * (T - 1) + t - 1] =
+                (int16_t)lrintf((spec->weights[r * T + t] - spec->weights[r * T]) * h.scale);
     h.payload_sum = ent_checksum(payload, h.payload_size);
     h.header_sum = header_sum(&h);
     char tmp[4096];

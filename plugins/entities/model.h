@@ -4,7 +4,7 @@
  *   header (ent_file_header, 256 bytes, little-endian)
  *   payload: transitions  float[(ntags + 1) * ntags], padded to 8 bytes
  *            clusters     ent_cluster_slot[cluster_slots]
- *            weights      int16[2^hash_bits * ntags]
+ *            weights      int16[2^hash_bits * (ntags - 1)]: the tags but O, relative to O
  *
  * The header holds a magic number, the format version, the feature-template set, the hash
  * size, the tag set (entity type names), the weight scale, the payload size and two

@@ -225,6 +225,9 @@ static const sl_plugin plugin = {
     .process = process,
     .destroy = destroy,
     .check = check,
+    .flags = SL_PLUGIN_PARALLEL,
+    .reads = "tokens,$sentences",
+    .writes = "$layer",
 };
 
 SL_PLUGIN_ENTRY(host) {

@@ -9,6 +9,11 @@
 void ent_tagger_init(ent_tagger *tg, int ntypes, const ent_clusters *clusters) {
     memset(tg, 0, sizeof *tg);
     ent_fx_init(&tg->fx, ntypes, clusters);
+    int T = 1 + 4 * ntypes;
+    for (int t = 0; t < T; t++)
+        for (int p = 0; p < T; p++)
+            if (ent_transition_ok(p, t))
+                tg->pred[t][tg->npred[t]++] = (uint8_t)p;
 }
 
 void ent_tagger_free(ent_tagger *tg) {
@@ -77,7 +82,17 @@ void ent_sentence_features(ent_tagger *tg, size_t s, size_t e, unsigned hash_bit
 static void prefetch_rows(const ent_tagger *tg, const ent_weights *w, size_t i) {
     const uint32_t *f = tg->feat + i * ENT_MAX_FEATS;
     for (size_t j = 0; j < tg->nfeat[i]; j++)
-        __builtin_prefetch(w->wq + (size_t)f[j] * (size_t)w->ntags);
+        __builtin_prefetch(w->wq + (size_t)f[j] * (size_t)(w->ntags - 1));
+}
+
+/* Sum of the rows of a token's features, for rows of C columns (C known to the compiler in
+ * the common case, so that the loop becomes vector code). */
+static inline void sum_rows(const int16_t *wq, const uint32_t *f, size_t nf, int C, int32_t *acc) {
+    for (size_t j = 0; j < nf; j++) {
+        const int16_t *row = wq + (size_t)f[j] * (size_t)C;
+        for (int t = 0; t < C; t++)
+            acc[t] += row[t];
+    }
 }
 
 void ent_emissions(ent_tagger *tg, const ent_weights *w, size_t n) {
@@ -103,14 +118,14 @@ void ent_emissions(ent_tagger *tg, const ent_weights *w, size_t n) {
             prefetch_rows(tg, w, i + 2);
         int32_t acc[ENT_MAX_TAGS] = {0};
         const uint32_t *f = tg->feat + i * ENT_MAX_FEATS;
-        for (size_t j = 0; j < tg->nfeat[i]; j++) {
-            const int16_t *row = w->wq + (size_t)f[j] * (size_t)T;
-            for (int t = 0; t < T; t++)
-                acc[t] += row[t];
-        }
+        if (T == 17) /* the four CoNLL types */
+            sum_rows(w->wq, f, tg->nfeat[i], 16, acc);
+        else
+            sum_rows(w->wq, f, tg->nfeat[i], T - 1, acc);
         float *e = tg->emit + i * ENT_MAX_TAGS;
-        for (int t = 0; t < T; t++)
-            e[t] = (float)acc[t] * w->inv_scale;
+        e[0] = 0;
+        for (int t = 1; t < T; t++)
+            e[t] = (float)acc[t - 1] * w->inv_scale;
     }
 }
 
@@ -118,28 +133,24 @@ void ent_viterbi(ent_tagger *tg, const ent_weights *w, size_t n, uint8_t *out) {
     const int T = w->ntags;
     if (!n)
         return;
-    /* The transitions with the BILOU constraints folded in, so the inner loop only adds. */
-    float ct[(ENT_MAX_TAGS + 1) * ENT_MAX_TAGS];
-    for (int p = -1; p < T; p++)
-        for (int t = 0; t < T; t++)
-            ct[(p + 1) * T + t] = ent_transition_ok(p, t) ? w->trans[(p + 1) * T + t] : NEG_INF;
+    const float *tr = w->trans;
     float *d = tg->delta;
     for (int t = 0; t < T; t++)
-        d[t] = ct[t] + tg->emit[t];
+        d[t] = ent_transition_ok(-1, t) ? tr[t] + tg->emit[t] : NEG_INF;
     for (size_t i = 1; i < n; i++) {
         const float *prev = d + (i - 1) * ENT_MAX_TAGS;
         float *cur = d + i * ENT_MAX_TAGS;
         uint8_t *bk = tg->back + i * ENT_MAX_TAGS;
         const float *em = tg->emit + i * ENT_MAX_TAGS;
         for (int t = 0; t < T; t++) {
-            float best = prev[0] + ct[T + t];
-            int arg = 0;
-            for (int p = 1; p < T; p++) {
-                float v = prev[p] + ct[(p + 1) * T + t];
-                if (v > best) {
-                    best = v;
-                    arg = p;
-                }
+            const uint8_t *pl = tg->pred[t];
+            int arg = pl[0];
+            float best = prev[arg] + tr[(arg + 1) * T + t];
+            for (int k = 1; k < tg->npred[t]; k++) {
+                int p = pl[k];
+                float v = prev[p] + tr[(p + 1) * T + t];
+                arg = v > best ? p : arg;
+                best = v > best ? v : best;
             }
             cur[t] = best + em[t];
             bk[t] = (uint8_t)arg;

@@ -26,11 +26,11 @@ static inline int ent_tag_part(int tag) {
     return tag ? (tag - 1) % 4 : -1;
 }
 
-/* Weights the decoder reads: one row of ntags per feature bucket, and transitions
+/* Weights the decoder reads: one row per feature bucket, and transitions
  * trans[(prev + 1) * ntags + cur] where prev = -1 is the sentence start. */
 typedef struct ent_weights {
-    const float *wf;   /* float rows (training), or NULL */
-    const int16_t *wq; /* quantized rows (a model file), used when wf is NULL */
+    const float *wf;   /* float rows of ntags (training), or NULL */
+    const int16_t *wq; /* quantized rows of ntags - 1: the tags but O, whose weight is 0 */
     float inv_scale;   /* wq value * inv_scale = weight */
     const float *trans;
     unsigned hash_bits;
@@ -52,6 +52,9 @@ typedef struct ent_tagger {
     uint8_t *back;  /* Viterbi back pointers */
     uint8_t *types; /* 0 for O, else 1 + type, per token of the sentence */
     size_t cap;     /* tokens the sentence arrays hold */
+    /* Viterbi: the allowed predecessors of each tag (the sentence start is handled apart). */
+    uint8_t npred[ENT_MAX_TAGS];
+    uint8_t pred[ENT_MAX_TAGS][ENT_MAX_TAGS];
 } ent_tagger;
 
 void ent_tagger_init(ent_tagger *tg, int ntypes, const ent_clusters *clusters);

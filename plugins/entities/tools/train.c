@@ -141,6 +141,7 @@ int main(int argc, char **argv) {
         printf("dev: %zu documents, %zu tokens\n", dc.ndocs, dc.ntokens);
     }
     if (cv) {
+        o.log = NULL; /* the folds print their own lines */
         int rc = cross_validate(&o, &tc, cv);
         ent_corpus_free(&tc);
         ent_corpus_free(&dc);
