@@ -145,6 +145,23 @@ static void layer_order_warnings(void **state) {
     tu_result_free(&r);
 }
 
+/* A bundled stage told to write a reserved layer is refused by `sluice check`, at the value,
+ * instead of failing every document later. */
+static void reserved_layer_refused_by_check(void **state) {
+    (void)state;
+    const char *p =
+        pipeline("reserved.yaml", "stages:\n  - plugin: sentences\n    layer: tokens\n");
+    char args[2048];
+    snprintf(args, sizeof args, "check %s", p);
+    tu_result r = sluice(args, NULL);
+    assert_int_equal(r.status, 3);
+    snprintf(args, sizeof args,
+             "%s:3:12: stage 1 (plugin sentences): option 'layer': 'tokens' cannot name a layer",
+             p);
+    tu_assert_contains(r.err, args);
+    tu_result_free(&r);
+}
+
 /* The schema's bounds and flags, and the descriptor's layers, are shown to users. */
 static void plugin_help_shows_the_schema(void **state) {
     (void)state;
@@ -169,6 +186,7 @@ int main(void) {
         cmocka_unit_test(logs_name_the_stage_and_filter),
         cmocka_unit_test(undeclared_option_fails_loudly),
         cmocka_unit_test(layer_order_warnings),
+        cmocka_unit_test(reserved_layer_refused_by_check),
         cmocka_unit_test(plugin_help_shows_the_schema),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
