@@ -245,34 +245,22 @@ static int ascii_lower(int c) {
 }
 
 /*
- * Words whose following period belongs to them ("Mr.", "Inc.", "Aug."): lower case, sorted for
- * bsearch. `cap` entries keep their period only when capitalized ("Gen." but "next gen.").
- * Single letters (initials), and short dotted forms (U.S, a.m, Ph.D) need no entry.
+ * Words whose following period belongs to them ("Mr.", "Inc.", "Aug."), from
+ * abbreviations.def: lower case, sorted for a binary search, each with the token flags it gives
+ * (SL_TOKF_ABBREV and a class bit). `cap` entries count only when capitalized ("Gen." but "next
+ * gen."). Other single letters (initials) and short dotted forms (U.S, a.m, Ph.D) keep their
+ * period without an entry.
  */
 typedef struct abbrev {
     char s[8]; /* NUL-padded: compared as one 64-bit number, see key8() */
+    unsigned short flags;
     unsigned char cap;
 } abbrev;
 
 static const abbrev abbrevs[] = {
-    {"adm", 1},   {"al", 0},   {"ala", 1},    {"approx", 0}, {"apr", 1},  {"ariz", 1}, {"ark", 1},
-    {"assn", 0},  {"aug", 1},  {"ave", 0},    {"blvd", 0},   {"brig", 1}, {"bros", 0}, {"ca", 0},
-    {"calif", 1}, {"capt", 1}, {"cdr", 1},    {"cf", 0},     {"cmdr", 1}, {"co", 0},   {"col", 1},
-    {"colo", 1},  {"conn", 1}, {"corp", 0},   {"cpl", 1},    {"dec", 1},  {"del", 1},  {"dept", 0},
-    {"dr", 1},    {"esp", 0},  {"etc", 0},    {"feb", 1},    {"fig", 0},  {"figs", 0}, {"fla", 1},
-    {"fri", 1},   {"ft", 0},   {"ga", 1},     {"gen", 1},    {"gov", 1},  {"govt", 0}, {"hon", 1},
-    {"hr", 0},    {"hrs", 0},  {"hwy", 0},    {"ill", 1},    {"inc", 0},  {"incl", 0}, {"ind", 1},
-    {"jan", 1},   {"jr", 0},   {"jul", 1},    {"jun", 1},    {"kan", 1},  {"kans", 1}, {"ky", 1},
-    {"la", 1},    {"lb", 0},   {"lbs", 0},    {"lt", 1},     {"ltd", 0},  {"maj", 1},  {"mar", 1},
-    {"mass", 1},  {"md", 1},   {"messrs", 1}, {"mich", 1},   {"minn", 1}, {"miss", 1}, {"mlle", 1},
-    {"mme", 1},   {"mo", 1},   {"mont", 1},   {"mr", 1},     {"mrs", 1},  {"ms", 1},   {"msgr", 1},
-    {"mt", 0},    {"neb", 1},  {"nev", 1},    {"no", 1},     {"nos", 1},  {"nov", 1},  {"oct", 1},
-    {"okla", 1},  {"ont", 1},  {"op", 0},     {"ore", 1},    {"oz", 0},   {"pa", 1},   {"pfc", 1},
-    {"pl", 0},    {"plc", 0},  {"pp", 0},     {"pres", 1},   {"prof", 1}, {"pvt", 1},  {"rd", 0},
-    {"rep", 1},   {"reps", 1}, {"rev", 1},    {"sen", 1},    {"sens", 1}, {"sep", 1},  {"sept", 1},
-    {"sgt", 1},   {"sq", 0},   {"sr", 0},     {"st", 0},     {"ste", 1},  {"supt", 1}, {"tenn", 1},
-    {"tex", 1},   {"univ", 0}, {"va", 1},     {"viz", 0},    {"vol", 0},  {"vols", 0}, {"vs", 0},
-    {"vt", 1},    {"wash", 1}, {"wis", 1},    {"wyo", 1},    {"yr", 0},   {"yrs", 0},
+#define SL_ABBREV(word, cls, capital) {word, SLC_AB_##cls, SLC_AB_##capital},
+#include "abbreviations.def"
+#undef SL_ABBREV
 };
 
 /* Eight bytes as a number that orders as memcmp() orders them (big-endian). */
@@ -290,9 +278,10 @@ static inline uint64_t key8(const char *k) {
     return x;
 }
 
-/* Whether a word whose key (see key8()) is kx keeps a following period; t[s] is its first letter.
- * A branch-free binary search: the compares are unpredictable, the loads are not. */
-static inline int abbrev_keeps(uint64_t kx, const unsigned char *t, size_t s) {
+/* The token flags of a word whose key (see key8()) is kx when it keeps a following period, else
+ * 0; t[s] is its first letter. A branch-free binary search: the compares are unpredictable, the
+ * loads are not. */
+static inline unsigned abbrev_flags(uint64_t kx, const unsigned char *t, size_t s) {
     const abbrev *base = abbrevs;
     size_t len = sizeof abbrevs / sizeof abbrevs[0];
     while (len > 1) {
@@ -300,32 +289,32 @@ static inline int abbrev_keeps(uint64_t kx, const unsigned char *t, size_t s) {
         base += key8(base[half].s) <= kx ? half : 0;
         len -= half;
     }
-    return key8(base->s) == kx && (!base->cap || (t[s] >= 'A' && t[s] <= 'Z'));
+    return key8(base->s) == kx && (!base->cap || (t[s] >= 'A' && t[s] <= 'Z')) ? base->flags : 0;
 }
 
-/* Whether t[s, e) (ASCII letters) keeps a following period. */
-static int known_abbrev(const unsigned char *t, size_t s, size_t e) {
+/* abbrev_flags() of t[s, e): ASCII letters, with inner periods for "e.g". */
+static unsigned known_abbrev(const unsigned char *t, size_t s, size_t e) {
     char key[8] = {0};
     size_t n = e - s;
     if (n == 0 || n >= sizeof key)
         return 0;
     for (size_t k = 0; k < n; k++) {
-        if (!(ascii_class[t[s + k]] & A_ALPHA))
+        if (!(ascii_class[t[s + k]] & A_ALPHA) && !(t[s + k] == '.' && k > 0))
             return 0;
         key[k] = (char)ascii_lower(t[s + k]);
     }
     /* NUL-padded keys order as strcmp orders the strings. */
-    return abbrev_keeps(key8(key), t, s);
+    return abbrev_flags(key8(key), t, s);
 }
 
 /* known_abbrev() of t[s, e), 1 to 7 ASCII letters with eight bytes readable at s: the key
  * straight from one load, no loop. */
-static inline int known_abbrev_letters(const unsigned char *t, size_t s, size_t e) {
+static inline unsigned known_abbrev_letters(const unsigned char *t, size_t s, size_t e) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
     uint64_t x;
     memcpy(&x, t + s, 8);
     x = (x | 0x2020202020202020ull) & ((1ull << (8 * (e - s))) - 1); /* lower case, NUL-padded */
-    return abbrev_keeps(__builtin_bswap64(x), t, s);
+    return abbrev_flags(__builtin_bswap64(x), t, s);
 #else
     return known_abbrev(t, s, e);
 #endif
@@ -682,15 +671,17 @@ static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
     if (kind == SL_TOK_WORD && !alpha)
         kind = SL_TOK_NUMBER; /* non-ASCII digits */
 
-    /* A following period that belongs to the word: initials, U.S., a.m., Mr., Inc. */
+    /* A following period that belongs to the word: initials, U.S., a.m., Mr., Inc. A known
+     * abbreviation is marked (ab) also when more periods follow and it cannot keep its own. */
+    unsigned ab =
+        p < n && t[p] == '.' && kind == SL_TOK_WORD && t[s] < 0x80 ? known_abbrev(t, s, p) : 0;
     if (p < n && t[p] == '.' && kind == SL_TOK_WORD && !(p + 1 < n && t[p + 1] == '.')) {
         int keep;
         if (dotted)
             keep = !seg_long && !seg_digit;
-        else if (t[s] < 0x80) {
-            size_t len = p - s;
-            keep = len == 1 || known_abbrev(t, s, p);
-        } else {
+        else if (t[s] < 0x80)
+            keep = p - s == 1 || ab;
+        else {
             /* One non-ASCII letter: an initial such as "Ö." */
             size_t l;
             class_at(t, n, s, &l);
@@ -708,8 +699,9 @@ static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
                 }
             }
             *endp = e;
-            return emit(z->out, t, n, s, e, SL_TOK_WORD, gap);
+            return emit(z->out, t, n, s, e, SL_TOK_WORD, gap | (e == p + 1 ? ab : 0));
         }
+        ab = 0;
     }
 
     /* Currencies written with a country prefix stay whole: "C$", "US$", "HK$". */
@@ -728,7 +720,7 @@ static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
     *endp = p;
     if (ascii && !apos) {
         /* The fast path: shape flags from the classes gathered while scanning. */
-        unsigned f = gap;
+        unsigned f = gap | ab;
         unsigned a0 = ascii_class[t[s]];
         if (a0 & A_UPPER)
             f |= SL_TOKF_UPPER_INITIAL;
@@ -950,10 +942,10 @@ static inline int word_fast(tz *z, size_t s, unsigned *gapp, size_t *endp) {
                     if (p - s <= 2 && (s == 0 || (gap & SL_TOKF_NEWLINE_BEFORE)) &&
                         (p + 1 == n || d == ' ' || d == '\t') && !(up | lo))
                         e = p + 1;
-                } else if (d != '.' && (p - s == 1 || (p - s < 8 && !dg &&
-                                                       (s + 8 <= n ? known_abbrev_letters(t, s, p)
-                                                                   : known_abbrev(t, s, p))))) {
-                    break; /* an initial or abbreviation keeps its period */
+                } else if ((p - s == 1 && d != '.') ||
+                           (p - s < 8 && !dg &&
+                            (s + 8 <= n ? known_abbrev_letters(t, s, p) : known_abbrev(t, s, p)))) {
+                    break; /* an initial or abbreviation keeps its period (or is marked) */
                 }
             } else {
                 break;

@@ -11,6 +11,20 @@ typedef struct slc_tokens {
     size_t cap;
 } slc_tokens;
 
+/* The token flags of each class of abbreviation in abbreviations.def, and its case rule. */
+enum slc_abbrev_class {
+    SLC_AB_TITLE = SL_TOKF_ABBREV | SL_TOKF_ABBREV_TITLE,
+    SLC_AB_NUMBER = SL_TOKF_ABBREV | SL_TOKF_ABBREV_NUMBER,
+    SLC_AB_NO_END = SL_TOKF_ABBREV | SL_TOKF_ABBREV_NO_END,
+    SLC_AB_MONTH = SL_TOKF_ABBREV,
+    SLC_AB_DAY = SL_TOKF_ABBREV,
+    SLC_AB_STATE = SL_TOKF_ABBREV,
+    SLC_AB_COMPANY = SL_TOKF_ABBREV,
+    SLC_AB_OTHER = SL_TOKF_ABBREV,
+    SLC_AB_ANY = 0, /* any case */
+    SLC_AB_CAP = 1  /* only capitalized */
+};
+
 /* Tokenize text[0, len) (valid UTF-8) into *out, which is cleared first. SL_OK or SL_ENOMEM. */
 int slc_tokenize(const char *text, size_t len, slc_tokens *out);
 

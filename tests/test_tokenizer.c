@@ -112,6 +112,104 @@ static void test_abbreviations(void **state) {
     expect("U.S.-led talks in Kansas City, Mo.-based", "U.S.-led|talks|in|Kansas|City|,|Mo.-based");
 }
 
+enum {
+    AB_BITS = SL_TOKF_ABBREV | SL_TOKF_ABBREV_TITLE | SL_TOKF_ABBREV_NUMBER | SL_TOKF_ABBREV_NO_END
+};
+
+/* The abbreviation bits of the first token of text, which must be `first`. */
+static unsigned first_abbrev_bits(const char *text, const char *first) {
+    slc_tokens t = {0};
+    assert_int_equal(slc_tokenize(text, strlen(text), &t), SL_OK);
+    assert_true(t.n > 0);
+    size_t l = t.v[0].end - t.v[0].start;
+    if (l != strlen(first) || memcmp(text, first, l) != 0)
+        fail_msg("text: %s\n want first token: %s\n  got: %.*s", text, first, (int)l, text);
+    unsigned f = t.v[0].flags & AB_BITS;
+    slc_tokens_free(&t);
+    return f;
+}
+
+static const struct {
+    const char *word;
+    unsigned flags;
+    int cap;
+} abbrev_list[] = {
+#define SL_ABBREV(word, cls, capital) {word, SLC_AB_##cls, SLC_AB_##capital},
+#include "abbreviations.def"
+#undef SL_ABBREV
+};
+
+/* Every entry of abbreviations.def, in each case and with text after it or not (the tokenizer's
+ * two lookups): it keeps its period and carries its class; lower case too unless it is a "cap"
+ * entry. The list must be sorted for the binary search, and keys fit eight bytes. */
+static void test_abbreviation_list(void **state) {
+    (void)state;
+    size_t n = sizeof abbrev_list / sizeof abbrev_list[0];
+    assert_true(n > 100);
+    for (size_t i = 0; i < n; i++) {
+        const char *w = abbrev_list[i].word;
+        size_t len = strlen(w);
+        assert_true(len >= 1 && len <= 7);
+        if (i > 0 && strcmp(abbrev_list[i - 1].word, w) >= 0)
+            fail_msg("abbreviations.def is not sorted at \"%s\"", w);
+        unsigned want = abbrev_list[i].flags;
+        assert_true(want & SL_TOKF_ABBREV);
+        char buf[64], word[16];
+        for (int upper = 0; upper <= 2; upper++) { /* lower, Capitalized, UPPER */
+            for (size_t k = 0; k <= len; k++)
+                word[k] =
+                    (char)((upper == 2 || (upper == 1 && k == 0)) && w[k] >= 'a' && w[k] <= 'z'
+                               ? w[k] - 32
+                               : w[k]);
+            unsigned expect_bits = upper || !abbrev_list[i].cap ? want : 0;
+            for (int tail = 0; tail < 2; tail++) {
+                snprintf(buf, sizeof buf, "%s.%s", word, tail ? " Smith and the others" : "");
+                char first[16];
+                snprintf(first, sizeof first, expect_bits || len == 1 ? "%s." : "%s", word);
+                if (first_abbrev_bits(buf, first) != expect_bits)
+                    fail_msg("\"%s\": abbreviation flags %#x, want %#x", buf,
+                             first_abbrev_bits(buf, first), expect_bits);
+            }
+        }
+    }
+}
+
+/* What the abbreviation flags mean, and where they are not set. */
+static void test_abbreviation_flags(void **state) {
+    (void)state;
+    assert_int_equal(first_abbrev_bits("Mr. Smith", "Mr."), SLC_AB_TITLE);
+    assert_int_equal(first_abbrev_bits("No. 5", "No."), SLC_AB_NUMBER);
+    assert_int_equal(first_abbrev_bits("no. 5", "no"), 0);
+    assert_int_equal(first_abbrev_bits("e.g. this", "e.g."), SLC_AB_NO_END);
+    assert_int_equal(first_abbrev_bits("E.G. this", "E.G."), SLC_AB_NO_END);
+    assert_int_equal(first_abbrev_bits("vs. them", "vs."), SLC_AB_NO_END);
+    assert_int_equal(first_abbrev_bits("p. 7", "p."), SLC_AB_NUMBER);
+    assert_int_equal(first_abbrev_bits("Inc. said", "Inc."), SL_TOKF_ABBREV);
+    /* Periods after it: the word stays apart from them, and is marked. */
+    assert_int_equal(first_abbrev_bits("Inc.... The", "Inc"), SL_TOKF_ABBREV);
+    assert_int_equal(first_abbrev_bits("Inc.. The", "Inc"), SL_TOKF_ABBREV);
+    assert_int_equal(first_abbrev_bits("Inc..", "Inc"), SL_TOKF_ABBREV);
+    /* Initials, dotted forms, compounds, prefixes and extensions are no known abbreviation. */
+    assert_int_equal(first_abbrev_bits("J. Smith", "J."), 0);
+    assert_int_equal(first_abbrev_bits("U.S. troops", "U.S."), 0);
+    assert_int_equal(first_abbrev_bits("Mo.-based firm", "Mo.-based"), 0);
+    assert_int_equal(first_abbrev_bits("Mr Smith", "Mr"), 0);
+    assert_int_equal(first_abbrev_bits("Mrx. Smith", "Mrx"), 0);
+    assert_int_equal(first_abbrev_bits("Approxi. 5", "Approxi"), 0);
+    assert_int_equal(first_abbrev_bits("Approxim. 5", "Approxim"), 0);
+    assert_int_equal(first_abbrev_bits("Mr5. Smith", "Mr5"), 0);
+    assert_int_equal(first_abbrev_bits("\xC3\x89t. Smith", "\xC3\x89t"), 0);
+    /* Only the token that carries the period is marked. */
+    slc_tokens t = {0};
+    const char *text = "Gen. Lee met Mr. Smith.";
+    assert_int_equal(slc_tokenize(text, strlen(text), &t), SL_OK);
+    assert_int_equal(t.n, 6);
+    unsigned want[] = {SLC_AB_TITLE, 0, 0, SLC_AB_TITLE, 0, 0};
+    for (size_t i = 0; i < t.n; i++)
+        assert_int_equal(t.v[i].flags & AB_BITS, want[i]);
+    slc_tokens_free(&t);
+}
+
 static void test_clitics(void **state) {
     (void)state;
     expect("don't can't won't Syria's they're we've I'll she'd I'm",
@@ -290,6 +388,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_abbreviations),
+        cmocka_unit_test(test_abbreviation_list),
+        cmocka_unit_test(test_abbreviation_flags),
         cmocka_unit_test(test_clitics),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_web),

@@ -309,18 +309,13 @@ static enum wclass word_class(const ctx *c, size_t i, enum term tm, size_t *wtok
     }
     if (user_abbrev(c, w, l))
         return W_ABBR;
-    switch (sp_abbrev_lookup((const char *)w, l)) {
-    case SP_AB_TITLE:
-        return W_TITLE;
-    case SP_AB_NUMBERED:
-        return W_NUMBERED;
-    case SP_AB_EXAMPLE:
-        return W_EXAMPLE;
-    case SP_AB_OTHER:
-        return W_ABBR;
-    default:
-        break;
-    }
+    /* The tokenizer marks the abbreviations it knows (core/abbreviations.def), with a class. */
+    unsigned f = c->tok[*wtok].flags;
+    if (f & SL_TOKF_ABBREV)
+        return (f & SL_TOKF_ABBREV_TITLE)    ? W_TITLE
+               : (f & SL_TOKF_ABBREV_NUMBER) ? W_NUMBERED
+               : (f & SL_TOKF_ABBREV_NO_END) ? W_EXAMPLE
+                                             : W_ABBR;
     if (memchr(w, '.', l)) {
         /* "a.m" "P.M": the word without its final period */
         if (l == 3 && ((w[0] | 32) == 'a' || (w[0] | 32) == 'p') && (w[2] | 32) == 'm')

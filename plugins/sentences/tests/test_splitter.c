@@ -215,33 +215,6 @@ static void test_datelines_separators(void **state) {
 
 static void test_lexicon(void **state) {
     (void)state;
-    assert_int_equal(sp_abbrev_lookup("Mr", 2), SP_AB_TITLE);
-    assert_int_equal(sp_abbrev_lookup("MR", 2), SP_AB_TITLE);
-    assert_int_equal(sp_abbrev_lookup("mr", 2), SP_AB_TITLE);
-    assert_int_equal(sp_abbrev_lookup("adm", 3), SP_AB_TITLE);    /* the first key */
-    assert_int_equal(sp_abbrev_lookup("yrs", 3), SP_AB_OTHER);    /* the last key */
-    assert_int_equal(sp_abbrev_lookup("messrs", 6), SP_AB_TITLE); /* the longest */
-    assert_int_equal(sp_abbrev_lookup("Approx", 6), SP_AB_EXAMPLE);
-    assert_int_equal(sp_abbrev_lookup("e.g", 3), SP_AB_EXAMPLE);
-    assert_int_equal(sp_abbrev_lookup("E.G", 3), SP_AB_EXAMPLE);
-    assert_int_equal(sp_abbrev_lookup("p", 1), SP_AB_NUMBERED);
-    assert_int_equal(sp_abbrev_lookup("pp", 2), SP_AB_NUMBERED);
-    /* Ordinary lower-case words count only when capitalized. */
-    assert_int_equal(sp_abbrev_lookup("ill", 3), SP_AB_NONE);
-    assert_int_equal(sp_abbrev_lookup("Ill", 3), SP_AB_OTHER);
-    assert_int_equal(sp_abbrev_lookup("ILL", 3), SP_AB_OTHER);
-    assert_int_equal(sp_abbrev_lookup("no", 2), SP_AB_NONE);
-    assert_int_equal(sp_abbrev_lookup("No", 2), SP_AB_NUMBERED);
-    /* Not keys: prefixes, extensions, neighbours, empty, too long, NUL or non-ASCII inside. */
-    assert_int_equal(sp_abbrev_lookup("a", 1), SP_AB_NONE);
-    assert_int_equal(sp_abbrev_lookup("mrs", 2), SP_AB_TITLE); /* only "mr" is read */
-    assert_int_equal(sp_abbrev_lookup("mrx", 3), SP_AB_NONE);
-    assert_int_equal(sp_abbrev_lookup("approxi", 7), SP_AB_NONE);
-    assert_int_equal(sp_abbrev_lookup("approxim", 8), SP_AB_NONE);
-    assert_int_equal(sp_abbrev_lookup("", 0), SP_AB_NONE);
-    assert_int_equal(sp_abbrev_lookup("al\0", 3), SP_AB_NONE);
-    assert_int_equal(sp_abbrev_lookup("\xC3\xA9t", 3), SP_AB_NONE);
-    assert_int_equal(sp_abbrev_lookup("zzzzzzz", 7), SP_AB_NONE);
     assert_true(sp_is_starter("The", 3));
     assert_false(sp_is_starter("the", 3));
     assert_false(sp_is_starter("Thex", 4));
