@@ -170,18 +170,22 @@ static int read_line_doc(slc_reader *r, sl_doc *doc, slc_buf *err) {
                    ? 1
                    : SL_ENOMEM;
     }
+    return slc_doc_load_record(doc, line, len, &r->scratch) == SL_ENOMEM ? SL_ENOMEM : 1;
+}
+
+int slc_doc_load_record(sl_doc *doc, const char *line, size_t len, slc_buf *scratch) {
     size_t repaired = 0;
     if (slc_utf8_valid_prefix(line, len) != len) {
-        slc_buf_clear(&r->scratch);
-        repaired = slc_utf8_repair(line, len, &r->scratch);
+        slc_buf_clear(scratch);
+        repaired = slc_utf8_repair(line, len, scratch);
         if (repaired == (size_t)-1)
             return SL_ENOMEM;
-        line = r->scratch.p;
-        len = r->scratch.len;
+        line = scratch->p;
+        len = scratch->len;
     }
-    slc_doc_load_json(doc, line, len, NULL); /* the id from the origin, when it has none */
+    int rc = slc_doc_load_json(doc, line, len, NULL); /* the id from the origin, when none */
     slc_doc_add_repairs(doc, repaired);
-    return 1;
+    return rc;
 }
 
 static int read_whole_doc(slc_reader *r, sl_doc *doc, slc_buf *err) {

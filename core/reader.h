@@ -42,6 +42,9 @@ int slc_reader_open(slc_reader *r, const char *path, slc_input_format format, si
 int slc_reader_next(slc_reader *r, sl_doc *doc, slc_buf *err);
 /* The raw bytes of the last record, as read (for the dead-letter file). */
 const char *slc_reader_raw(const slc_reader *r, size_t *len);
+/* Fill an empty document from one JSON Lines record, invalid UTF-8 repaired (in scratch) and
+ * counted: 0, SL_EDOC for a malformed record (the reason in slc_doc_error), or SL_ENOMEM. */
+int slc_doc_load_record(sl_doc *doc, const char *line, size_t len, slc_buf *scratch);
 /* Close the input. */
 void slc_reader_close(slc_reader *r);
 

@@ -49,11 +49,10 @@ static const slc_plugin_lib *load_stage_plugin(slc_pipeline *p, const slc_stage_
     return &p->libs[p->nlibs - 1];
 }
 
-int slc_pipeline_load(slc_pipeline *p, const char *path, char *const *plugin_dirs, size_t ndirs,
-                      slc_diag *diag) {
-    memset(p, 0, sizeof *p);
-    if (slc_pipeline_parse_file(path, &p->spec, diag) != 0)
-        return -1;
+/* Find and load the plugins of the parsed p->spec and check every stage's options; a pipeline
+ * that ends without a sink gets the default one when default_sink is set. */
+static int load_stages(slc_pipeline *p, char *const *plugin_dirs, size_t ndirs, int default_sink,
+                       slc_diag *diag) {
     if (slc_search_path_init(&p->search, plugin_dirs, ndirs) != 0)
         return -1;
     size_t n = p->spec.nstages;
@@ -78,7 +77,7 @@ int slc_pipeline_load(slc_pipeline *p, const char *path, char *const *plugin_dir
         slc_config_check(s->lib->options, st, p->spec.path, s->number, d->name, diag);
     }
     const slc_stage *last = p->nstages ? &p->stages[p->nstages - 1] : NULL;
-    if (!diag->errors && (!last || last->lib->desc->kind != SL_KIND_SINK)) {
+    if (default_sink && !diag->errors && (!last || last->lib->desc->kind != SL_KIND_SINK)) {
         /* A pipeline that ends without a sink writes JSON Lines to standard output. */
         p->default_sink.plugin = "jsonl";
         p->default_sink.mark = (slc_mark){0, 0};
@@ -88,6 +87,22 @@ int slc_pipeline_load(slc_pipeline *p, const char *path, char *const *plugin_dir
         s->lib = load_stage_plugin(p, &p->default_sink, s->number, diag);
     }
     return diag->errors ? -1 : 0;
+}
+
+int slc_pipeline_load(slc_pipeline *p, const char *path, char *const *plugin_dirs, size_t ndirs,
+                      slc_diag *diag) {
+    memset(p, 0, sizeof *p);
+    if (slc_pipeline_parse_file(path, &p->spec, diag) != 0)
+        return -1;
+    return load_stages(p, plugin_dirs, ndirs, 1, diag);
+}
+
+int slc_pipeline_load_string(slc_pipeline *p, const char *name, const char *yaml,
+                             char *const *plugin_dirs, size_t ndirs, slc_diag *diag) {
+    memset(p, 0, sizeof *p);
+    if (slc_pipeline_parse_string(name, ".", yaml, strlen(yaml), &p->spec, diag) != 0)
+        return -1;
+    return load_stages(p, plugin_dirs, ndirs, 0, diag);
 }
 
 /* Make stage s's configuration (once) and run the plugin's own option check, if it has one. */
@@ -302,40 +317,49 @@ static void crashed(run *r, slc_stage *s, const char *call, sl_doc *doc, const s
     r->stop = 1;
 }
 
+int slc_pipeline_process(slc_pipeline *p, sl_doc *doc, size_t first, slc_stage **failed) {
+    for (size_t i = first; i < p->nstages; i++) {
+        slc_stage *s = &p->stages[i];
+        int rc = call_plugin(s, CALL_PROCESS, doc);
+        if (rc == SL_OK && !slc_doc_error(doc))
+            continue;
+        *failed = s;
+        /* SL_EDOC also when the core failed it (out of memory) while the stage went on */
+        return rc == SL_OK ? SL_EDOC : rc;
+    }
+    return SL_OK;
+}
+
 /* Send one document through the stages from `first` on. */
 static void process_doc(run *r, sl_doc *doc, const slc_reader *reader, size_t first) {
     slc_run_stats *st = r->stats;
-    for (size_t i = first; i < r->p->nstages; i++) {
-        slc_stage *s = &r->p->stages[i];
-        int rc = call_plugin(s, CALL_PROCESS, doc);
-        if (rc == CRASHED) {
-            crashed(r, s, "process", doc, reader);
-            return;
-        }
-        if (rc == SL_OK && !slc_doc_error(doc))
-            continue;
-        if (rc == SL_OK)
-            rc = SL_EDOC; /* the core failed it (out of memory) while the stage went on */
-        const char *msg = slc_doc_error(doc) ? slc_doc_error(doc) : sl_strerror(rc);
-        if (rc == SL_EPIPE) {
-            st->broken_pipe = 1;
-            st->read--; /* never finished: the reader of our output is gone */
-            r->stop = 1;
-            return;
-        }
-        if (rc == SL_EIO) {
-            fprintf(stderr, "sluice: stage %d (plugin %s): %s\n", s->number, stage_name(s), msg);
-            r->status = SLC_EXIT_IO;
-            r->stop = 1;
-            st->failed++;
-            st->output_failed = 1;
-            return;
-        }
-        record_failure(r, doc, s, msg, reader);
+    slc_stage *s = NULL;
+    int rc = slc_pipeline_process(r->p, doc, first, &s);
+    if (rc == SL_OK) {
+        st->repaired += slc_doc_repairs(doc);
+        st->written++;
         return;
     }
-    st->repaired += slc_doc_repairs(doc);
-    st->written++;
+    if (rc == CRASHED) {
+        crashed(r, s, "process", doc, reader);
+        return;
+    }
+    const char *msg = slc_doc_error(doc) ? slc_doc_error(doc) : sl_strerror(rc);
+    if (rc == SL_EPIPE) {
+        st->broken_pipe = 1;
+        st->read--; /* never finished: the reader of our output is gone */
+        r->stop = 1;
+        return;
+    }
+    if (rc == SL_EIO) {
+        fprintf(stderr, "sluice: stage %d (plugin %s): %s\n", s->number, stage_name(s), msg);
+        r->status = SLC_EXIT_IO;
+        r->stop = 1;
+        st->failed++;
+        st->output_failed = 1;
+        return;
+    }
+    record_failure(r, doc, s, msg, reader);
 }
 
 static void handle(run *r, sl_doc *doc, const slc_reader *reader, size_t first) {

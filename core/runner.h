@@ -45,6 +45,10 @@ typedef struct slc_pipeline {
  * Errors go to diag; returns 0 when the pipeline is good. */
 int slc_pipeline_load(slc_pipeline *p, const char *path, char *const *plugin_dirs, size_t ndirs,
                       slc_diag *diag);
+/* The same from pipeline YAML in memory (name is used in messages, plugin paths are relative
+ * to the current folder), for in-process use: no default sink is added. */
+int slc_pipeline_load_string(slc_pipeline *p, const char *name, const char *yaml,
+                             char *const *plugin_dirs, size_t ndirs, slc_diag *diag);
 /* Run every plugin's own option check (what `sluice check` adds to the schema); errors go
  * to diag. Returns 0 when all pass. */
 int slc_pipeline_check(slc_pipeline *p, slc_diag *diag);
@@ -72,6 +76,11 @@ typedef struct slc_run_stats {
     int crashed;       /* a plugin crashed and the run stopped there */
     int interrupted;   /* the signal that stopped the run early, or 0 */
 } slc_run_stats;
+
+/* Send one document through the created stages from index `first` on: SL_OK, or the status
+ * of the stage that failed it (*failed; the message is slc_doc_error(doc) when it gave one),
+ * INT_MIN when that stage crashed under the crash guard. */
+int slc_pipeline_process(slc_pipeline *p, sl_doc *doc, size_t first, slc_stage **failed);
 
 /* Stream the inputs through the pipeline; returns an slc_exit status. */
 int slc_pipeline_run(slc_pipeline *p, const slc_run_options *o, slc_run_stats *stats);

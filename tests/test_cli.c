@@ -61,45 +61,6 @@ static void passthrough_round_trip(void **state) {
     tu_result_free(&r2);
 }
 
-static void layers_round_trip_with_code_points(void **state) {
-    (void)state;
-    const char *in = tu_write("in.jsonl", sample, sizeof sample - 1);
-    const char *p = pipeline("probe.yaml", "stages:\n  - plugin: probe\n    fail_on: \"\"\n");
-    char args[2048];
-    snprintf(args, sizeof args, "run %s %s", p, in);
-    tu_result r1 = run(args, NULL);
-    assert_int_equal(r1.status, 0);
-    /* The final "." is code point 26, byte 27. */
-    tu_assert_contains(r1.out,
-                       "\"probe\":[{\"start\":0,\"end\":5,\"label\":\"FIRST\",\"text\":\"Kerry\","
-                       "\"tokens\":");
-    tu_assert_contains(r1.out, "\"last\":{\"start\":26,\"end\":27,\"text\":\".\"}");
-    const char *again = tu_write("again.jsonl", r1.out, r1.out_len);
-    const char *pass = pipeline("pass.yaml", "stages: []\n");
-    snprintf(args, sizeof args, "run %s %s", pass, again);
-    tu_result r2 = run(args, NULL);
-    assert_string_equal(r2.out, r1.out);
-    snprintf(args, sizeof args, "run %s %s", p, again); /* the stage's layer replaces the old one */
-    tu_result r3 = run(args, NULL);
-    assert_string_equal(r3.out, r1.out);
-    tu_result_free(&r1);
-    tu_result_free(&r2);
-    tu_result_free(&r3);
-}
-
-static void byte_offsets_option(void **state) {
-    (void)state;
-    const char *in = tu_write("in.jsonl", sample, sizeof sample - 1);
-    const char *p = pipeline("bytes.yaml", "stages:\n  - plugin: probe\n    fail_on: \"\"\n"
-                                           "  - plugin: jsonl\n    byte_offsets: true\n");
-    char args[2048];
-    snprintf(args, sizeof args, "run %s %s", p, in);
-    tu_result r = run(args, NULL);
-    assert_int_equal(r.status, 0);
-    tu_assert_contains(r.out, "\"last\":{\"start\":27,\"end\":28,\"text\":\".\"}");
-    tu_result_free(&r);
-}
-
 static const char mixed[] = "{\"id\":\"ok1\",\"text\":\"fine\"}\n"
                             "this is not json\n"
                             "{\"id\":\"bad\",\"text\":\"contains BAD word\"}\n"
@@ -460,8 +421,6 @@ int main(void) {
              tu_env("SLUICE_TEST_PLUGIN_DIR", "test-plugins"));
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(passthrough_round_trip),
-        cmocka_unit_test(layers_round_trip_with_code_points),
-        cmocka_unit_test(byte_offsets_option),
         cmocka_unit_test(skip_policy_counts_everything),
         cmocka_unit_test(fail_policy_stops),
         cmocka_unit_test(broken_pipe_is_quiet),

@@ -1,5 +1,5 @@
-/* End to end: the sentences plugin in a pipeline run by the sluice command (skips, 77, when the
- * build does not say where the command is). */
+/* The sentences plugin in process, through the plugin test harness (include/sluice/harness.h):
+ * options, sentence spans, bad options and odd documents. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,25 +7,17 @@
 
 #include <cmocka.h>
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "harness_util.h"
 #include "test_util.h"
 
-static const char *bin;
-
-/* Run the pipeline on the input; standard output in a malloc'd string, exit status in *rc. */
-static char *run(const char *pipeline, const char *input, int *rc) {
-    const char *p = tu_write("p.yaml", pipeline, strlen(pipeline));
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "'%s' run '%s' -", bin, p);
-    const char *in = tu_write("in.jsonl", input, strlen(input));
-    tu_result r = tu_run(cmd, in);
-    *rc = r.status;
-    free(r.err);
-    return r.out;
+/* The output of the sentences stage with these options on one document; NULL when it failed.
+ * The harness goes with it (*h, to free). */
+static const char *run(sl_harness **h, const char *options, const char *doc) {
+    *h = tu_harness_started("sentences", options);
+    return sl_harness_process(*h, doc, NULL);
 }
 
 static const char *doc =
@@ -34,76 +26,66 @@ static const char *doc =
 
 static void test_default(void **state) {
     (void)state;
-    int rc;
-    char *out = run("stages:\n  - plugin: sentences\n", doc, &rc);
-    assert_int_equal(rc, 0);
-    assert_non_null(strstr(out, "\"sentences\":[{\"start\":0,\"end\":5},{\"start\":7,\"end\":"
-                                "31},{\"start\":33,\"end\":51},{\"start\":52,\"end\":75},"
-                                "{\"start\":76,\"end\":87}]"));
-    free(out);
+    sl_harness *h;
+    tu_assert_contains(run(&h, NULL, doc),
+                       "\"sentences\":[{\"start\":0,\"end\":5},{\"start\":7,\"end\":"
+                       "31},{\"start\":33,\"end\":51},{\"start\":52,\"end\":75},"
+                       "{\"start\":76,\"end\":87}]");
+    sl_harness_free(h);
 }
 
 static void test_options(void **state) {
     (void)state;
-    int rc;
-    char *out = run("stages:\n  - plugin: sentences\n    line_breaks: never\n"
-                    "    layer: sent\n",
-                    "{\"id\":\"b\",\"text\":\"HEADLINE\\nBody text here. More.\"}\n", &rc);
-    assert_int_equal(rc, 0);
-    assert_non_null(strstr(out, "\"sent\":[{\"start\":0,\"end\":24},{\"start\":25,\"end\":30}]"));
-    free(out);
-    out = run("stages:\n  - plugin: sentences\n    abbreviations: [bldg]\n",
-              "{\"id\":\"c\",\"text\":\"Meet at Bldg. Seven today.\"}\n", &rc);
-    assert_int_equal(rc, 0);
-    assert_non_null(strstr(out, "\"sentences\":[{\"start\":0,\"end\":26}]"));
-    free(out);
+    sl_harness *h;
+    tu_assert_contains(run(&h, "line_breaks: never\nlayer: sent\n",
+                           "{\"id\":\"b\",\"text\":\"HEADLINE\\nBody text here. More.\"}"),
+                       "\"sent\":[{\"start\":0,\"end\":24},{\"start\":25,\"end\":30}]");
+    sl_harness_free(h);
+    tu_assert_contains(run(&h, "abbreviations: [bldg]\n",
+                           "{\"id\":\"c\",\"text\":\"Meet at Bldg. Seven today.\"}"),
+                       "\"sentences\":[{\"start\":0,\"end\":26}]");
+    sl_harness_free(h);
 }
 
 static void test_bad_option(void **state) {
     (void)state;
-    int rc;
-    char *out = run("stages:\n  - plugin: sentences\n    line_breaks: sometimes\n", doc, &rc);
-    assert_int_not_equal(rc, 0);
-    free(out);
+    sl_harness *h = tu_harness("sentences", "line_breaks: sometimes\n");
+    assert_int_equal(sl_harness_start(h), SL_ECONFIG);
+    tu_assert_contains(sl_harness_error(h), "stage 1 (plugin sentences): option 'line_breaks'");
+    sl_harness_free(h);
     /* A bad abbreviation is the plugin's own check: `sluice check` finds it, with its place. */
-    static const char yaml[] = "stages:\n  - plugin: sentences\n    abbreviations: [ok, '...']\n";
-    const char *p = tu_write("abbr.yaml", yaml, sizeof yaml - 1);
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "'%s' check '%s'", bin, p);
-    tu_result r = tu_run(cmd, NULL);
-    assert_int_equal(r.status, 3);
-    tu_assert_contains(r.err, "abbr.yaml:3:20: stage 1 (plugin sentences): option 'abbreviations': "
-                              "'...' is not an abbreviation");
-    tu_result_free(&r);
+    h = tu_harness("sentences", "abbreviations: [ok, '...']\n");
+    assert_int_equal(sl_harness_check(h), SL_ECONFIG);
+    tu_assert_contains(sl_harness_error(h), "harness:3:20: stage 1 (plugin sentences): option "
+                                            "'abbreviations': '...' is not an abbreviation");
+    sl_harness_free(h);
 }
 
 static void test_empty_and_odd_docs(void **state) {
     (void)state;
-    int rc;
-    char *out = run("stages:\n  - plugin: sentences\n",
-                    "{\"id\":\"e\",\"text\":\"\"}\n{\"id\":\"w\",\"text\":\"  \\n \"}\n"
-                    "{\"id\":\"p\",\"text\":\"?!.,;\"}\n"
-                    "{\"id\":\"z\",\"text\":\"\\u200b \\u2028\\ufeff\"}\n",
-                    &rc);
-    assert_int_equal(rc, 0);
-    assert_non_null(strstr(out, "\"id\":\"p\""));
-    assert_non_null(strstr(out, "\"id\":\"z\""));
-    free(out);
+    sl_harness *h = tu_harness_started("sentences", NULL);
+    static const char *const docs[] = {
+        "{\"id\":\"e\",\"text\":\"\"}",
+        "{\"id\":\"w\",\"text\":\"  \\n \"}",
+        "{\"id\":\"p\",\"text\":\"?!.,;\"}",
+        "{\"id\":\"z\",\"text\":\"\\u200b \\u2028\\ufeff\"}",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+        const char *out = sl_harness_process(h, docs[i], NULL);
+        if (!out)
+            fail_msg("%s failed: %s", docs[i], sl_harness_error(h));
+        tu_assert_contains(out, "\"sentences\":[");
+    }
+    tu_assert_contains(sl_harness_process(h, docs[0], NULL), "\"sentences\":[]");
+    sl_harness_free(h);
 }
 
 int main(void) {
-    bin = getenv("SLUICE_BIN");
-    if (!bin || access(bin, X_OK) != 0) {
-        printf("SLUICE_BIN not set or not executable: skipped\n");
-        return 77;
-    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default),
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_bad_option),
         cmocka_unit_test(test_empty_and_odd_docs),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    tu_cleanup();
-    return rc;
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }
