@@ -86,7 +86,7 @@ size_t ent_gaz_count(const ent_gaz *g, unsigned one_class) {
 
 /* Lower-cases a token into out[0, cap), with typographic apostrophes as "'"; SIZE_MAX when it
  * does not fit. Bytes that are not valid UTF-8 are kept as they are. */
-static size_t fold(const char *s, size_t len, char *out, size_t cap) {
+size_t ent_gaz_fold(const char *s, size_t len, char *out, size_t cap) {
     size_t o = 0;
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
@@ -149,7 +149,7 @@ static uint32_t walk(const ent_gaz *g, const char *text, const sl_token *tok, si
     if (n > ENT_GAZ_MAX_TOKENS)
         n = ENT_GAZ_MAX_TOKENS;
     for (size_t k = 0; k < n; k++) {
-        size_t len = fold(text + tok[k].start, tok[k].end - tok[k].start, key, sizeof key);
+        size_t len = ent_gaz_fold(text + tok[k].start, tok[k].end - tok[k].start, key, sizeof key);
         if (len == SIZE_MAX)
             break;
         node = find_child(g, node, key, len, edge_hash(node, key, len));
@@ -196,7 +196,7 @@ size_t ent_gaz_match(const ent_gaz *g, const char *text, const sl_token *tok, si
     return covered;
 }
 
-static int token_is(const char *text, const sl_token *t, const char *word) {
+int ent_gaz_token_is(const char *text, const sl_token *t, const char *word) {
     size_t len = strlen(word);
     if (t->end - t->start != len)
         return 0;
@@ -208,9 +208,9 @@ static int token_is(const char *text, const sl_token *t, const char *word) {
     return 1;
 }
 
-static int possessive(const char *text, const sl_token *t) {
-    return token_is(text, t, "'s") || token_is(text, t, "'") ||
-           token_is(text, t, "\xE2\x80\x99s") || token_is(text, t, "\xE2\x80\x99");
+int ent_gaz_possessive(const char *text, const sl_token *t) {
+    return ent_gaz_token_is(text, t, "'s") || ent_gaz_token_is(text, t, "'") ||
+           ent_gaz_token_is(text, t, "\xE2\x80\x99s") || ent_gaz_token_is(text, t, "\xE2\x80\x99");
 }
 
 const char *ent_gaz_code_tokens(const ent_gaz *g, const char *text, const sl_token *tok,
@@ -218,9 +218,9 @@ const char *ent_gaz_code_tokens(const ent_gaz *g, const char *text, const sl_tok
     if (!g || !text || !tok)
         return NULL;
     size_t a = 0, b = ntok;
-    if (b - a > 1 && token_is(text, &tok[a], "the"))
+    if (b - a > 1 && ent_gaz_token_is(text, &tok[a], "the"))
         a++;
-    while (b > a + 1 && possessive(text, &tok[b - 1]))
+    while (b > a + 1 && ent_gaz_possessive(text, &tok[b - 1]))
         b--;
     if (b == a || b - a > ENT_GAZ_MAX_TOKENS)
         return NULL;
@@ -424,7 +424,7 @@ static int add_line(loader *ld, const char *s, size_t len) {
     for (size_t i = 0; i < n; i++) {
         char key[MAX_TOKEN_BYTES];
         const sl_token *t = &ld->tok.v[i];
-        size_t klen = fold(s + t->start, t->end - t->start, key, sizeof key);
+        size_t klen = ent_gaz_fold(s + t->start, t->end - t->start, key, sizeof key);
         if (klen == SIZE_MAX || t->end - t->start > MAX_TOKEN_BYTES)
             return fail(ld, "a word longer than %d bytes", MAX_TOKEN_BYTES);
         node = child_of(g, node, key, klen);

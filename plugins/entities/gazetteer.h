@@ -58,6 +58,16 @@ const char *ent_gaz_code_tokens(const ent_gaz *g, const char *text, const sl_tok
 /* Number of entries (lines) of one class bit, or of all classes when one_class is 0. */
 size_t ent_gaz_count(const ent_gaz *g, unsigned one_class);
 
+/* Case-folds a token as the gazetteer does (lower case, typographic apostrophes as "'") into
+ * out[0, cap); returns the length, or SIZE_MAX when it does not fit. */
+size_t ent_gaz_fold(const char *s, size_t len, char *out, size_t cap);
+
+/* Whether token t of text is word (lower-case ASCII), in any case. */
+int ent_gaz_token_is(const char *text, const sl_token *t, const char *word);
+
+/* Whether token t is a possessive ending split off by the tokenizer: 's or ' (or with U+2019). */
+int ent_gaz_possessive(const char *text, const sl_token *t);
+
 /* The file's name of one class bit ("country", ...), NULL for anything else. */
 const char *ent_gaz_class_name(unsigned one_class);
 
