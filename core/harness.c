@@ -25,6 +25,7 @@ struct sl_harness {
     unsigned json_flags;
     long count;      /* documents sent, for their ORIGIN:LINE ids */
     slc_buf scratch; /* UTF-8 repair */
+    slc_diag diag;   /* kept: the stages' configurations report to it (cfg_error) */
     slc_buf error;
 };
 
@@ -57,6 +58,7 @@ void sl_harness_free(sl_harness *h) {
     slc_doc_free(h->doc);
     slc_buf_free(&h->yaml);
     slc_buf_free(&h->scratch);
+    slc_diag_free(&h->diag);
     slc_buf_free(&h->error);
     free(h);
 }
@@ -101,22 +103,27 @@ int sl_harness_add(sl_harness *h, const char *plugin, const char *options) {
     return SL_OK;
 }
 
+/* The problems the pipeline functions reported, as the last error; then none pending. */
+static void take_diag(sl_harness *h, int ok) {
+    set_error(h, h->diag.text.p ? h->diag.text.p : ok ? "" : "out of memory");
+    slc_buf_clear(&h->diag.text);
+    h->diag.errors = 0;
+}
+
 /* Load (once) and check the pipeline; the problems go to h->error. */
 static int check(sl_harness *h) {
     if (h->checked)
         return SL_OK;
     if (h->loaded) /* a failed check is not run again */
         return SL_ECONFIG;
-    slc_diag diag = {0};
     h->loaded = 1;
     int none = strcmp(h->yaml.p, "stages:\n") == 0; /* no stage: a pass-through */
     int rc = slc_pipeline_load_string(&h->pipeline, harness_name, none ? "stages: []\n" : h->yaml.p,
-                                      h->dirs, h->ndirs, &diag);
-    if (rc == 0 && !diag.errors)
-        rc = slc_pipeline_check(&h->pipeline, &diag);
-    h->checked = rc == 0 && !diag.errors;
-    set_error(h, diag.text.p ? diag.text.p : h->checked ? "" : "out of memory");
-    slc_diag_free(&diag);
+                                      h->dirs, h->ndirs, &h->diag);
+    if (rc == 0 && !h->diag.errors)
+        rc = slc_pipeline_check(&h->pipeline, &h->diag);
+    h->checked = rc == 0 && !h->diag.errors;
+    take_diag(h, h->checked);
     return h->checked ? SL_OK : SL_ECONFIG;
 }
 
@@ -130,10 +137,8 @@ int sl_harness_start(sl_harness *h) {
     int rc = check(h);
     if (rc != SL_OK)
         return rc;
-    slc_diag diag = {0};
-    h->started = slc_pipeline_create(&h->pipeline, &diag) == 0;
-    set_error(h, diag.text.p ? diag.text.p : h->started ? "" : "out of memory");
-    slc_diag_free(&diag);
+    h->started = slc_pipeline_create(&h->pipeline, &h->diag) == 0 && !h->diag.errors;
+    take_diag(h, h->started);
     if (!h->started)
         h->checked = 0; /* what was created is destroyed by sl_harness_free */
     return h->started ? SL_OK : SL_ECONFIG;

@@ -2,7 +2,8 @@
 # The plugin SDK, end to end, exactly as a plugin author uses it:
 #   1. cmake --install the build into a temporary prefix;
 #   2. configure and build examples/plugins/redact out of tree against that prefix
-#      (find_package(sluice) through CMAKE_PREFIX_PATH);
+#      (find_package(sluice) through CMAKE_PREFIX_PATH), with its in-process tests linked to
+#      the installed test harness (sluice::harness), and run them;
 #   3. run the just-built sluice with --plugin-path and a pipeline naming the plugin by name,
 #      then a pipeline naming it by path, and compare the output with the expected text;
 #   4. compile the same plugin with plain `cc $(pkg-config --cflags sluice)` and run it;
@@ -116,7 +117,8 @@ say "compiler: $CC_BUILD; sanitized build: $([ $SANITIZED = 1 ] && echo yes || e
 # ---------------------------------------------------------------------------------------
 say "1. install the SDK: cmake --install $BUILD --prefix $PREFIX"
 run_logged "$TMP/install.log" "$CMAKE" --install "$BUILD" --prefix "$PREFIX"
-for f in include/sluice/sluice.h lib/pkgconfig/sluice.pc lib/cmake/sluice/sluiceConfig.cmake \
+for f in include/sluice/sluice.h include/sluice/harness.h lib/pkgconfig/sluice.pc \
+    lib/pkgconfig/sluice-harness.pc lib/libsluice_harness.a lib/cmake/sluice/sluiceConfig.cmake \
     lib/cmake/sluice/sluiceConfigVersion.cmake bin/sluice lib/sluice/plugins/jsonl.so; do
     [ -f "$PREFIX/$f" ] || fail "cmake --install did not install $f"
 done
@@ -130,7 +132,8 @@ cfg=("$CMAKE" -S "$EXAMPLE" -B "$OOT" -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_C_CO
 GEN=$(cache_value CMAKE_GENERATOR)
 [ -n "$GEN" ] && cfg+=(-G "$GEN") # the same generator as the build
 if [ -n "$XFLAGS" ]; then
-    cfg+=(-DCMAKE_C_FLAGS="$XFLAGS" -DCMAKE_MODULE_LINKER_FLAGS="$XFLAGS")
+    cfg+=(-DCMAKE_C_FLAGS="$XFLAGS" -DCMAKE_MODULE_LINKER_FLAGS="$XFLAGS"
+        -DCMAKE_EXE_LINKER_FLAGS="$XFLAGS")
 fi
 run_logged "$TMP/oot-configure.log" "${cfg[@]}"
 found=$(sed -n 's/^sluice_DIR:[A-Z]*=//p' "$OOT/CMakeCache.txt")
@@ -144,6 +147,9 @@ if [ $SANITIZED = 1 ] && command -v nm >/dev/null 2>&1 && [ -z "${SLUICE_SDK_TES
         fail "the build is sanitized but $PLUGIN has no AddressSanitizer instrumentation"
 fi
 printf '   ok: %s built (find_package found %s)\n' "$PLUGIN" "$found"
+[ -x "$OOT/test_redact" ] || fail "the out-of-tree build made no test_redact (sluice::harness missing?)"
+run_logged "$TMP/test-redact.log" "$OOT/test_redact" "$PLUGIN"
+printf '   ok: its in-process tests pass, linked with sluice::harness from the prefix\n'
 
 # ---------------------------------------------------------------------------------------
 say "3. run the plugin with the just-built sluice"

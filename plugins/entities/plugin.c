@@ -4,6 +4,8 @@
  */
 #include "sluice/sluice.h"
 
+#include "canonical.h"
+#include "gazfeatures.h"
 #include "model.h"
 #include "tagger.h"
 
@@ -14,6 +16,7 @@
 typedef struct entities {
     const sl_host *host;
     ent_model model;
+    ent_gaz *gaz; /* NULL when the model uses none */
     ent_tagger tagger;
     size_t *sent; /* token ranges of the sentences, reused */
     size_t sentcap;
@@ -21,6 +24,15 @@ typedef struct entities {
     size_t tagcap;
     char *layer;
     char *sentences; /* name of the sentences layer */
+    int codes;
+    ent_canon *canon;         /* NULL with canonical: false */
+    ent_canon_mention *ments; /* the document's entities, reused */
+    uint8_t *mtype;           /* type of each entity */
+    size_t *canon_of;
+    size_t mentcap, mtypecap, canoncap;
+    char *name; /* a canonical name, NUL-terminated for the host */
+    size_t namecap;
+    unsigned canon_label[ENT_MAX_TYPES];
 } entities;
 
 static const sl_option options[] = {
@@ -28,6 +40,19 @@ static const sl_option options[] = {
      .type = SL_OPT_STRING,
      .help = "model file (default: entities/model.bin beside the plugin); see "
              "sluice-train-entities"},
+    {.name = "gazetteer",
+     .type = SL_OPT_STRING,
+     .help = "gazetteer file (default: gazetteer.tsv beside the model): the one the model was "
+             "trained with"},
+    {.name = "codes",
+     .type = SL_OPT_BOOL,
+     .default_value = "true",
+     .help = "give places and nationalities their ISO 3166-1 alpha-3 code as \"code\""},
+    {.name = "canonical",
+     .type = SL_OPT_BOOL,
+     .default_value = "true",
+     .help = "give short mentions the full name they stand for in the document as "
+             "\"canonical\" (Kerry -> John Kerry, U.N. -> United Nations)"},
     {.name = "sentences",
      .type = SL_OPT_STRING,
      .default_value = "sentences",
@@ -50,16 +75,37 @@ static int model_path(const sl_host *host, const sl_config *cfg, char *buf, size
     return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
-/* Load and fully check the model: `sluice check` reports a bad one at the option. */
-static int check(const sl_host *host, const sl_config *cfg) {
+/* Load the model and its gazetteer, checking both; errors go to the option at fault. */
+static int load(const sl_host *host, const sl_config *cfg, ent_model *m, ent_gaz **g) {
     char path[4096], err[4400];
     if (model_path(host, cfg, path, sizeof path) != 0)
         return host->cfg_error(cfg, "model", "model path too long");
-    ent_model m;
-    if (ent_model_load(&m, path, err, sizeof err) != 0)
+    if (ent_model_load(m, path, err, sizeof err) != 0)
         return host->cfg_error(cfg, "model", "%s", err);
-    ent_model_close(&m);
+    int differs;
+    const char *gp = host->cfg_string(cfg, "gazetteer");
+    if (ent_model_gazetteer(m, path, gp, g, &differs, err, sizeof err) != 0) {
+        ent_model_close(m);
+        return host->cfg_error(cfg, gp && *gp ? "gazetteer" : "model", "%s", err);
+    }
+    if (differs)
+        host->log(SL_LOG_WARN,
+                  "entities: the gazetteer is not the one model %s was trained "
+                  "with; accuracy may suffer",
+                  path);
     return SL_OK;
+}
+
+/* `sluice check` (and the host before create) loads and checks the model and gazetteer. */
+static int check(const sl_host *host, const sl_config *cfg) {
+    ent_model m;
+    ent_gaz *g;
+    int rc = load(host, cfg, &m, &g);
+    if (rc == SL_OK) {
+        ent_gaz_free(g);
+        ent_model_close(&m);
+    }
+    return rc;
 }
 
 static void destroy(void *state) {
@@ -67,7 +113,13 @@ static void destroy(void *state) {
     if (!s)
         return;
     ent_tagger_free(&s->tagger);
+    ent_canon_free(s->canon);
+    ent_gaz_free(s->gaz);
     ent_model_close(&s->model);
+    free(s->ments);
+    free(s->canon_of);
+    free(s->mtype);
+    free(s->name);
     free(s->sent);
     free(s->tags);
     free(s->layer);
@@ -86,11 +138,26 @@ static int create(const sl_host *host, const sl_config *cfg, void **state) {
     if (!s)
         return SL_ENOMEM;
     s->host = host;
-    char path[4096], err[4400];
-    if (model_path(host, cfg, path, sizeof path) != 0 ||
-        ent_model_load(&s->model, path, err, sizeof err) != 0) {
+    int rc = load(host, cfg, &s->model, &s->gaz);
+    if (rc != SL_OK) {
         free(s);
-        return host->cfg_error(cfg, "model", "%s", err);
+        return rc;
+    }
+    s->codes = host->cfg_bool(cfg, "codes");
+    static const struct {
+        const char *name;
+        unsigned label;
+    } canon_labels[] = {{"PER", ENT_CANON_PER},
+                        {"ORG", ENT_CANON_ORG},
+                        {"LOC", ENT_CANON_LOC},
+                        {"MISC", ENT_CANON_MISC}};
+    for (uint32_t t = 0; t < s->model.hdr.ntypes; t++)
+        for (size_t k = 0; k < sizeof canon_labels / sizeof *canon_labels; k++)
+            if (!strcmp(s->model.hdr.types[t], canon_labels[k].name))
+                s->canon_label[t] = canon_labels[k].label;
+    if (host->cfg_bool(cfg, "canonical") && !(s->canon = ent_canon_new(s->gaz))) {
+        destroy(s);
+        return SL_ENOMEM;
     }
     ent_tagger_init(&s->tagger, s->model.weights.ntypes, &s->model.clusters);
     s->layer = copy(host->cfg_string(cfg, "layer"), "entities");
@@ -192,10 +259,15 @@ static int process(void *state, sl_doc *doc) {
         return SL_OK;
     if (sentence_ranges(s, doc, text, tok, n, &nsent) != 0 ||
         grow((void **)&s->tags, &s->tagcap, n, 1) != 0 ||
-        ent_fx_prepare(&s->tagger.fx, text, tok, n, s->sent, nsent) != SL_OK ||
-        ent_tag_document(&s->tagger, &s->model.weights, s->sent, nsent, s->tags) != SL_OK)
+        ent_fx_prepare(&s->tagger.fx, text, tok, n, s->sent, nsent) != SL_OK)
         return h->doc_fail(doc, "entities: out of memory");
+    if (s->gaz)
+        ent_gaz_annotate(s->gaz, text, tok, n, &s->tagger.fx);
+    if (ent_tag_document(&s->tagger, &s->model.weights, s->sent, nsent, s->tags) != SL_OK)
+        return h->doc_fail(doc, "entities: out of memory");
+    /* The entities, then their canonical names, then the spans. */
     const uint8_t *tags = s->tags;
+    size_t nm = 0;
     for (size_t i = 0; i < n; i++) {
         int part = ent_tag_part(tags[i]);
         if (part != ENT_B && part != ENT_U)
@@ -205,10 +277,40 @@ static int process(void *state, sl_doc *doc) {
             j++;
         if (part == ENT_B && j + 1 < n)
             j++;
-        int type = ent_tag_type(tags[i]);
-        if (h->span_add(layer, tok[i].start, tok[j].end, s->model.hdr.types[type]) < 0)
-            return h->doc_fail(doc, "entities: cannot add a span");
+        if (grow((void **)&s->ments, &s->mentcap, nm + 1, sizeof *s->ments) != 0 ||
+            grow((void **)&s->mtype, &s->mtypecap, nm + 1, 1) != 0)
+            return h->doc_fail(doc, "entities: out of memory");
+        s->mtype[nm] = (uint8_t)ent_tag_type(tags[i]);
+        s->ments[nm++] = (ent_canon_mention){.start = tok[i].start,
+                                             .end = tok[j].end,
+                                             .label = s->canon_label[ent_tag_type(tags[i])]};
         i = j;
+    }
+    if (nm && s->canon &&
+        (grow((void **)&s->canon_of, &s->canoncap, nm, sizeof *s->canon_of) != 0 ||
+         ent_canon_resolve(s->canon, text, len, s->ments, nm, s->canon_of) != 0))
+        return h->doc_fail(doc, "entities: out of memory");
+    for (size_t k = 0; k < nm; k++) {
+        const ent_canon_mention *m = &s->ments[k];
+        const char *label = s->model.hdr.types[s->mtype[k]];
+        long at = h->span_add(layer, m->start, m->end, label);
+        if (at < 0)
+            return h->doc_fail(doc, "entities: cannot add a span");
+        if (s->canon && s->canon_of[k] != k) {
+            size_t a, b;
+            ent_canon_name(s->canon, text, &s->ments[s->canon_of[k]], &a, &b);
+            if (grow((void **)&s->name, &s->namecap, b - a + 1, 1) != 0)
+                return h->doc_fail(doc, "entities: out of memory");
+            memcpy(s->name, text + a, b - a);
+            s->name[b - a] = 0;
+            if (h->span_set_string(layer, (size_t)at, "canonical", s->name) != SL_OK)
+                return h->doc_fail(doc, "entities: out of memory");
+        }
+        if (s->codes && s->gaz && (!strcmp(label, "LOC") || !strcmp(label, "MISC"))) {
+            const char *code = ent_gaz_code(s->gaz, text + m->start, m->end - m->start);
+            if (code && h->span_set_string(layer, (size_t)at, "code", code) != SL_OK)
+                return h->doc_fail(doc, "entities: out of memory");
+        }
     }
     return SL_OK;
 }

@@ -3,10 +3,12 @@
  * and tokenized by the core; as written, lower-cased and upper-cased) and its speed on the
  * news corpus. Run by bench/eval-entities.
  *
- *   eval_entities --model FILE --conll FILE [--errors]
+ *   eval_entities --model FILE [--gazetteer TSV] --conll FILE [--errors]
  *   eval_entities --model FILE --speed FILE.jsonl [--rounds N]
  */
 #include "eval.h"
+
+#include "gazfeatures.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +30,7 @@ static void print_scores(const char *title, const ent_score *s, const ent_model 
 }
 
 int main(int argc, char **argv) {
-    const char *model = NULL, *conll = NULL, *speed = NULL;
+    const char *model = NULL, *conll = NULL, *speed = NULL, *gazetteer = NULL;
     int errors = 0, rounds = 3;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--errors"))
@@ -37,6 +39,8 @@ int main(int argc, char **argv) {
             usage();
         else if (!strcmp(argv[i], "--model"))
             model = argv[++i];
+        else if (!strcmp(argv[i], "--gazetteer"))
+            gazetteer = argv[++i];
         else if (!strcmp(argv[i], "--conll"))
             conll = argv[++i];
         else if (!strcmp(argv[i], "--speed"))
@@ -54,6 +58,18 @@ int main(int argc, char **argv) {
         fprintf(stderr, "eval_entities: %s\n", err);
         return 1;
     }
+    ent_gaz *g = NULL;
+    int differs;
+    if (ent_model_gazetteer(&m, model, gazetteer, &g, &differs, err, sizeof err) != 0) {
+        fprintf(stderr, "eval_entities: %s\n", err);
+        return 1;
+    }
+    if (differs)
+        fprintf(stderr,
+                "eval_entities: warning: the gazetteer is not the one %s was trained "
+                "with\n",
+                model);
+    ent_annotate_fn annotate = g ? ent_gaz_annotate : NULL;
     int rc = 0;
     if (conll) {
         static const struct {
@@ -68,7 +84,7 @@ int main(int argc, char **argv) {
         };
         for (size_t k = 0; k < sizeof runs / sizeof *runs && !rc; k++) {
             ent_score s;
-            if (ee_conll(&m, NULL, NULL, conll, runs[k].join, runs[k].cs, &s,
+            if (ee_conll(&m, annotate, g, conll, runs[k].join, runs[k].cs, &s,
                          errors && k == 0 ? stdout : NULL, err, sizeof err) != 0) {
                 fprintf(stderr, "eval_entities: %s\n", err);
                 rc = 1;
@@ -79,7 +95,7 @@ int main(int argc, char **argv) {
     }
     if (speed && !rc) {
         ee_speed sp;
-        if (ee_speed_run(&m, NULL, NULL, speed, rounds, &sp, err, sizeof err) != 0) {
+        if (ee_speed_run(&m, annotate, g, speed, rounds, &sp, err, sizeof err) != 0) {
             fprintf(stderr, "eval_entities: %s\n", err);
             rc = 1;
         } else {
@@ -89,6 +105,7 @@ int main(int argc, char **argv) {
                    sp.tokens / sp.seconds / 1e6, sp.bytes / sp.seconds / 1e6, rounds);
         }
     }
+    ent_gaz_free(g);
     ent_model_close(&m);
     return rc;
 }
