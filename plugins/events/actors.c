@@ -193,13 +193,16 @@ int ev_actors_load_tsv(ev_actors *a, const char *path, char *err, size_t errlen)
                               "(phrase<TAB>code<TAB>dates<TAB>notes)");
             break;
         }
-        int agent = f[1].len && f[1].s[0] == '~';
-        const char *code = f[1].s + agent;
-        size_t clen = f[1].len - (size_t)agent;
-        if (!valid_actor_code(code, clen)) {
+        /* "~GOV" joins after a country's code, "NGO~" before it */
+        int agent = f[1].len && (f[1].s[0] == '~' || f[1].s[f[1].len - 1] == '~');
+        int suffix = agent && f[1].s[0] == '~';
+        const char *code = f[1].s + suffix;
+        size_t clen = f[1].len - (size_t)suffix;
+        if (!valid_actor_code(code, clen - (size_t)(agent && !suffix))) {
             rc = ev_tsv_error(&r, err, errlen,
                               "code '%.*s': an actor code is 1 to 23 capital letters or "
-                              "digits (USAGOV), '~' before an agent's (~GOV)",
+                              "digits (USAGOV), with '~' before an agent's (~GOV) or after one "
+                              "that comes first (NGO~)",
                               (int)f[1].len, f[1].s);
             break;
         }

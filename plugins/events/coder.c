@@ -22,9 +22,10 @@ enum {
     W_PRON = 1u << 12,   /* subject pronouns: the speaker is the subject */
     W_THAT = 1u << 13,
     W_COMMA = 1u << 14,
-    W_CLAUSE = 1u << 15, /* ; : . ! ? : the end of a clause */
-    W_UPPER = 1u << 16,  /* a capital first letter: names of actors start with one */
-    W_VERBCTX = 1u << 17 /* a plain verb form after it is a verb */
+    W_CLAUSE = 1u << 15,  /* ; : . ! ? : the end of a clause */
+    W_UPPER = 1u << 16,   /* a capital first letter: names of actors start with one */
+    W_VERBCTX = 1u << 17, /* a plain verb form after it is a verb */
+    W_ABOUT = 1u << 18    /* "is about to restore": the act itself, imminent */
 };
 
 static const char *const neg_words[] = {"not", "n't", "never", "no", "nor", "cannot", NULL};
@@ -37,9 +38,9 @@ static const char *const intent_verbs[] = {
     "pledge",  "vow",      "offer",   "decide",  "aim",    "threaten",  "agree",   "try",
     "attempt", "wish",     "propose", "resolve", "vote",   "undertake", "commit",  "move",
     "look",    "consider", "push",    "call",    NULL};
-static const char *const intent_words[] = {"sought",   "ready",      "willing", "due",  "set",
-                                           "poised",   "determined", "eager",   "keen", "about",
-                                           "prepared", "likely",     "able",    NULL};
+static const char *const intent_words[] = {"sought", "ready",      "willing", "due",  "set",
+                                           "poised", "determined", "eager",   "keen", "prepared",
+                                           "likely", "able",       NULL};
 static const char *const refuse_verbs[] = {"refuse", "fail",  "decline", "reject",
                                            "stop",   "cease", NULL};
 static const char *const adv_words[] = {
@@ -92,15 +93,17 @@ int ev_model_init(ev_model *m) {
     static const char *const to[] = {"to", NULL}, *const by[] = {"by", NULL},
                              *const link[] = {"of", "in", "from", "for", NULL},
                              *const conj[] = {"and", "or", "&", NULL},
-                             *const poss[] = {"'s", "'", NULL}, *const that[] = {"that", NULL};
+                             *const poss[] = {"'s", "'", NULL}, *const that[] = {"that", NULL},
+                             *const about[] = {"about", NULL};
     if (add_words(s, neg_words, W_NEG) || add_words(s, be_words, W_BE) ||
         add_words(s, will_words, W_WILL) || add_lemmas(s, intent_verbs, W_INTENT) ||
         add_words(s, intent_words, W_INTENT) || add_lemmas(s, refuse_verbs, W_REFUSE) ||
         add_words(s, adv_words, W_ADV) || add_words(s, det_words, W_DET) ||
         add_words(s, pron_words, W_PRON) || add_words(s, to, W_TO) || add_words(s, by, W_BY) ||
         add_words(s, link, W_LINK) || add_words(s, conj, W_CONJ) || add_words(s, poss, W_POSS) ||
-        add_words(s, that, W_THAT) || add_words(s, verb_context, W_VERBCTX) ||
-        add_words(s, pron_words, W_VERBCTX) || add_words(s, will_words, W_VERBCTX))
+        add_words(s, that, W_THAT) || add_words(s, about, W_ABOUT) ||
+        add_words(s, verb_context, W_VERBCTX) || add_words(s, pron_words, W_VERBCTX) ||
+        add_words(s, will_words, W_VERBCTX))
         return SL_ENOMEM;
     return SL_OK;
 }
@@ -197,18 +200,22 @@ static int is_stop(const char *text, const sl_token *t) {
            (ch == '-' && t->end - t->start >= 2) || (unsigned char)ch == 0xE2;
 }
 
-/* Join a country's code and an agent's: SYR + REB -> SYRREB; no agent twice. */
+/* Join a country's code and an agent's: SYR + REB -> SYRREB; an agent written "NGO~" goes
+ * first (NGO + ARN -> NGOARN); no agent twice. */
 static void join_codes(char *out, size_t cap, const char *actor, const char *agent) {
-    size_t a = strlen(actor), g = strlen(agent);
-    if (a >= 3 && g >= 3 && strstr(actor + 3, agent)) {
+    size_t g = strlen(agent);
+    int prefix = g && agent[g - 1] == '~';
+    if (prefix)
+        g--;
+    if (g >= 3 && strlen(actor) >= 3 && strstr(actor + (prefix ? 0 : 3), agent) &&
+        strncmp(actor + (prefix ? 0 : 3), agent, g) == 0) {
         snprintf(out, cap, "%s", actor);
         return;
     }
-    if (a + g + 1 > cap)
-        g = cap - 1 - a;
-    memmove(out, actor, a);
-    memcpy(out + a, agent, g);
-    out[a + g] = 0;
+    if (prefix)
+        snprintf(out, cap, "%.*s%s", (int)g, agent, actor);
+    else
+        snprintf(out, cap, "%s%.*s", actor, (int)g, agent);
 }
 
 /* Agents that are actors without a country: "rebels shelled", "police arrested". */
@@ -366,7 +373,9 @@ static int find_mentions(ev_coder *c, size_t a, size_t b, const ev_entity *ents,
             if (!lone_agent(mv[k].code))
                 continue;
             char code[sizeof mv[k].code];
-            snprintf(code, sizeof code, "---%s", mv[k].code);
+            size_t g = strlen(mv[k].code);
+            snprintf(code, sizeof code, "---%.*s", (int)(g - (mv[k].code[g - 1] == '~')),
+                     mv[k].code);
             memcpy(mv[k].code, code, sizeof code);
             mv[k].agent = 0;
         }
@@ -379,12 +388,14 @@ static int find_mentions(ev_coder *c, size_t a, size_t b, const ev_entity *ents,
         if (!k)
             continue;
         size_t gap = mv[k].s - mv[k - 1].e;
-        int joint = 0, ok = gap >= 1 && gap <= 3;
+        int joint = 0, ok = gap >= 1 && gap <= 5;
         for (size_t j = mv[k - 1].e; ok && j < mv[k].s; j++) {
             if (c->cls[j] & (W_CONJ | W_COMMA))
                 joint = 1;
-            else if (!(c->cls[j] & W_DET))
-                ok = 0;
+            else if (!(c->cls[j] & W_DET) &&
+                     (!joint || c->stop[j] || (c->cls[j] & (W_UPPER | W_VERBCTX | W_BE | W_WILL)) ||
+                      ev_dict_has_first(&c->m->lexicon.dict, c->hash[j])))
+                ok = 0; /* after "and", only determiners and modifiers: "and the awful Y" */
         }
         if (ok && joint)
             mv[k].group = mv[k - 1].group;
@@ -672,7 +683,7 @@ static int code_sentence(ev_coder *c, size_t sent, size_t a, size_t b, const ev_
                 for (size_t k2 = 0; q != SIZE_MAX && k2 < k; k2++)
                     if (q >= c->found[k2].s && q < c->found[k2].e)
                         intent = 1;
-                if (!intent)
+                if (!intent && !(q != SIZE_MAX && (c->cls[q] & W_ABOUT)))
                     continue; /* "met Y to discuss": a purpose, not an event of its own */
             } else if ((c->cls[p] & W_BE) && f->t->form == EV_FORM_ED) {
                 passive = 1;

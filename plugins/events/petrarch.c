@@ -10,8 +10,21 @@
 #include <string.h>
 
 /* A line without its comment and trailing blanks; NULL for a markup comment line. */
+static char *comment_start(char *s, size_t len) {
+    int depth = 0; /* "[###]" is a code of the PETRARCH test dictionaries, not a comment */
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '[')
+            depth++;
+        else if (s[i] == ']' && depth)
+            depth--;
+        else if (s[i] == '#' && !depth)
+            return s + i;
+    }
+    return NULL;
+}
+
 static size_t strip_comment(char *s, size_t len) {
-    char *hash = memchr(s, '#', len);
+    char *hash = comment_start(s, len);
     if (hash)
         len = (size_t)(hash - s);
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
@@ -80,17 +93,19 @@ static int read_code(actor_reader *ar, const char *s, size_t len, int *agent_out
     if (clen == 0 || (clen == 3 && memcmp(c, "---", 3) == 0))
         return (int)(close - s + 1); /* no code */
     char code[EV_ACTOR_CODE_MAX];
-    if (clen >= sizeof code)
+    if (clen + 1 >= sizeof code)
         return ev_tsv_error(&ar->r, ar->err, ar->errlen, "code '%.*s' is too long", (int)clen, c),
                -1;
     for (size_t i = 0; i < clen; i++) {
         int u = upper_char((unsigned char)c[i]);
-        if (!((u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-'))
-            return ev_tsv_error(&ar->r, ar->err, ar->errlen, "code '%.*s': letters and digits only",
-                                (int)clen, c),
-                   -1;
+        if (!((u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-')) {
+            ar->skipped++; /* "[+++]": no actor code, as PETRARCH's test dictionaries use */
+            return (int)(close - s + 1);
+        }
         code[i] = (char)u;
     }
+    if (agent && c[clen] == '~') /* "NGO~": the agent's code goes before the country's */
+        code[clen++] = '~';
     int32_t from, to;
     if (ev_parse_dates(p, (size_t)(close - p), &from, &to) != 0) {
         ar->skipped++; /* PETRARCH's own dictionaries hold a few mistyped dates */
@@ -514,7 +529,7 @@ static int read_pattern(verb_reader *vr, char *s, size_t len, const char *commen
     if (!t)
         return SL_ENOMEM;
     t->n = 1;
-    int seen_star = 0, ok = 1, words = 0, gap_pending = 1;
+    int seen_star = 0, ok = 1, words = 0, gap_pending = 1, depth = 0;
     for (char *tok = strtok_r(s, " \t", &save); tok && ok; tok = strtok_r(NULL, " \t", &save)) {
         if (!seen_star) {
             if (strcmp(tok, "*") == 0)
@@ -528,16 +543,22 @@ static int read_pattern(verb_reader *vr, char *s, size_t len, const char *commen
             break;
         }
         size_t tl = strlen(tok);
-        int open = 0;
+        int open = 0, close = 0;
         while (tl && (*tok == '(' || *tok == '{')) {
             tok++;
             tl--;
             open = 1;
         }
-        while (tl && (tok[tl - 1] == ')' || tok[tl - 1] == '}'))
+        while (tl && (tok[tl - 1] == ')' || tok[tl - 1] == '}')) {
             tok[--tl] = 0;
-        if (open)
+            close++;
+        }
+        /* words of a group ("{RIGHTS ABUSES}", "(OF TORTURE)") are consecutive; groups and
+         * loose words may have modifiers between them, as in a noun phrase */
+        if (open || depth == 0)
             gap_pending = 1;
+        depth += open;
+        depth -= close < depth ? close : depth;
         if (tl == 0)
             continue;
         if (strcmp(tok, "+") == 0 || strcmp(tok, "$") == 0 || strcmp(tok, "^") == 0 ||
@@ -677,7 +698,7 @@ int ev_petrarch_verbs(const char *path, ev_verb_fn fn, void *ctx, char *err, siz
             break; /* PETRARCH's transformations need a parse tree */
         /* the comment: a pattern's names the verb it was written for */
         char comment[48] = "";
-        char *hash = memchr(s, '#', vr->r.len);
+        char *hash = comment_start(s, vr->r.len);
         if (hash) {
             const char *c = hash + 1;
             while (*c == ' ')

@@ -200,7 +200,9 @@ static int derive_actors(int argc, char **argv) {
                 const ev_actor_code *c = &a.codes[ac->first + j];
                 if (strchr(pl.text[k], '\t') || !pl.text[k][0])
                     continue;
-                printf("%s\t%s%s", pl.text[k], ac->agent ? "~" : "", c->code);
+                size_t cl = strlen(c->code);
+                int prefix = cl && c->code[cl - 1] == '~';
+                printf("%s\t%s%s", pl.text[k], ac->agent && !prefix ? "~" : "", c->code);
                 if (c->from || c->to != INT32_MAX)
                     printf("\t");
                 print_dates(c);
