@@ -6,9 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
-slc_guard slc_guard_now;
+_Thread_local slc_guard slc_guard_now;
+
+/* The guards of the threads that call plugins, for a handler that runs in another thread. */
+#define MAX_THREADS 256
+static slc_guard *volatile threads[MAX_THREADS];
+static pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;
 
 #define N_FATAL 5
 static const int fatal_signals[N_FATAL] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
@@ -122,6 +128,63 @@ int slc_guard_install(void) {
         return -1;
     installed = 1;
     return 0;
+}
+
+/* Put a guard in the list (or take it out): slot by slot, so a handler reads whole pointers. */
+static void list_guard(slc_guard *g, int add) {
+    pthread_mutex_lock(&threads_lock);
+    for (size_t i = 0; i < MAX_THREADS; i++)
+        if (threads[i] == (add ? NULL : g)) {
+            threads[i] = add ? g : NULL;
+            break;
+        }
+    pthread_mutex_unlock(&threads_lock);
+}
+
+/* Each thread's alternate signal stack, freed when it ends. */
+static _Thread_local char *thread_alt;
+
+int slc_guard_thread_start(void) {
+    list_guard(&slc_guard_now, 1);
+    if (!installed)
+        return 0;
+    size_t size = 64 * 1024;
+    if (!(thread_alt = malloc(size)))
+        return -1;
+    stack_t ss = {0};
+    ss.ss_sp = thread_alt;
+    ss.ss_size = size;
+    return sigaltstack(&ss, NULL);
+}
+
+void slc_guard_thread_end(void) {
+    list_guard(&slc_guard_now, 0);
+    if (thread_alt) {
+        stack_t ss = {0};
+        ss.ss_flags = SS_DISABLE;
+        sigaltstack(&ss, NULL);
+        free(thread_alt);
+        thread_alt = NULL;
+    }
+}
+
+/* ", in CALL of plugin NAME" for one guard that is in a plugin call. */
+static void say_call(const slc_guard *g) {
+    if (g->stage > 0 && g->plugin) {
+        slc_signal_say(", in ");
+        slc_signal_say(g->call ? g->call : "a call");
+        slc_signal_say(" of plugin ");
+        slc_signal_say(g->plugin);
+    }
+}
+
+void slc_guard_say_running(void) {
+    say_call(&slc_guard_now);
+    for (size_t i = 0; i < MAX_THREADS; i++) {
+        slc_guard *g = threads[i];
+        if (g && g != &slc_guard_now)
+            say_call(g);
+    }
 }
 
 int slc_guard_installed(void) {

@@ -23,7 +23,17 @@ typedef struct slc_guard {
     const char *volatile call; /* "create", "process", "read", "flush", "destroy" */
 } slc_guard;
 
-extern slc_guard slc_guard_now;
+/* One per thread: a fatal signal is handled in the thread that raised it. */
+extern _Thread_local slc_guard slc_guard_now;
+
+/* A worker thread that calls plugins: give it its own signal stack and let a second SIGINT
+ * name what it runs. Returns 0, or -1 (the thread then runs unguarded against overflows). */
+int slc_guard_thread_start(void);
+/* The thread's end: its signal stack and its entry in the list go. */
+void slc_guard_thread_end(void);
+/* Say, from a signal handler, which plugin calls are running in any thread (", in CALL of
+ * plugin NAME" for each). */
+void slc_guard_say_running(void);
 
 /* Install the handlers (and an alternate stack, so that a stack overflow is caught too).
  * Returns 0, or -1 when the system refuses. */

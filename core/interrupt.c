@@ -25,12 +25,7 @@ static void on_interrupt(int sig) {
     slc_signal_say("sluice: ");
     slc_signal_say(slc_interrupt_name(sig));
     slc_signal_say(" again: stopping at once");
-    if (slc_guard_now.stage > 0 && slc_guard_now.plugin) {
-        slc_signal_say(", in ");
-        slc_signal_say(slc_guard_now.call ? slc_guard_now.call : "a call");
-        slc_signal_say(" of plugin ");
-        slc_signal_say(slc_guard_now.plugin);
-    }
+    slc_guard_say_running();
     slc_signal_say("; output still buffered is lost\n");
     signal(sig, SIG_DFL);
     raise(sig);

@@ -51,6 +51,10 @@ static const char usage_run[] =
     "  --max-doc-size SIZE    refuse records larger than SIZE bytes (K, M, G suffixes;\n"
     "                         default 256M)\n"
     "  --plugin-path DIR      look for plugins in DIR first (repeatable)\n"
+    "  -j, --jobs N           N worker threads for the stages (default: one per processor;\n"
+    "                         1 when a stage cannot run in several instances); sinks see\n"
+    "                         the documents in input order\n"
+    "  --unordered            with workers, sinks see documents as they finish\n"
     "  -q, --quiet            no summary line, and only errors from plugins\n"
     "  -v, --verbose          plugins' info messages too (-vv: and debug)\n"
     "  --log-level LEVEL      show plugin messages up to LEVEL: error, warning (default),\n"
@@ -158,6 +162,16 @@ static int parse_args(cli *c, int argc, char **argv, int allow_run_options) {
                 return usage_error("--max-doc-size takes a size such as 64M, not '%s'",
                                    val ? val : "");
             i++;
+        } else if (allow_run_options && (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0)) {
+            char *end;
+            long n = val ? strtol(val, &end, 10) : 0;
+            if (!val || *end || n < 1 || n > 256)
+                return usage_error("-j takes a number of workers from 1 to 256, not '%s'",
+                                   val ? val : "");
+            c->run.jobs = (size_t)n;
+            i++;
+        } else if (allow_run_options && strcmp(a, "--unordered") == 0) {
+            c->run.unordered = 1;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             c->quiet = 1;
             slc_log_set_level(SL_LOG_ERROR);

@@ -12,6 +12,8 @@ typedef enum slc_value_kind { SLC_VALUE_SCALAR, SLC_VALUE_LIST, SLC_VALUE_MAP } 
 typedef struct slc_value {
     char *key;
     slc_mark key_mark, mark;
+    const char *source; /* where it was given when not in the pipeline's text ("--set"): messages
+                           name it instead of the file; NULL otherwise */
     slc_value_kind kind;
     char *scalar; /* SLC_VALUE_SCALAR */
     int quoted;   /* the scalar was quoted: always a string */

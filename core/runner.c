@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "doc_api.h"
 #include "document.h"
 #include "guard.h"
 #include "interrupt.h"
+#include "workers.h"
 
 static const char *stage_name(const slc_stage *s) {
     return s->lib && s->lib->desc ? s->lib->desc->name : s->spec->plugin;
@@ -103,6 +105,14 @@ int slc_pipeline_load_string(slc_pipeline *p, const char *name, const char *yaml
     if (slc_pipeline_parse_string(name, ".", yaml, strlen(yaml), &p->spec, diag) != 0)
         return -1;
     return load_stages(p, plugin_dirs, ndirs, 0, diag);
+}
+
+int slc_pipeline_load_spec(slc_pipeline *p, slc_pipeline_spec *spec, char *const *plugin_dirs,
+                           size_t ndirs, slc_diag *diag) {
+    memset(p, 0, sizeof *p);
+    p->spec = *spec;
+    memset(spec, 0, sizeof *spec);
+    return load_stages(p, plugin_dirs, ndirs, 1, diag);
 }
 
 /* Make stage s's configuration (once) and run the plugin's own option check, if it has one. */
@@ -198,23 +208,38 @@ int slc_pipeline_layer_warnings(const slc_pipeline *p, slc_diag *warnings) {
     return c.count;
 }
 
+/* Make one instance of a checked stage; errors go to diag. */
+static int create_instance(slc_pipeline *p, slc_stage *s, slc_diag *diag) {
+    const sl_plugin *d = s->lib->desc;
+    int before = diag->errors;
+    slc_guard_enter(s->number, d->name, "create");
+    int rc = d->create(slc_host(), s->cfg, &s->state);
+    slc_guard_leave();
+    if (rc != 0) {
+        if (diag->errors == before)
+            slc_diag_error(diag, p->spec.path, s->spec->mark, s->number, d->name,
+                           "create failed: %s", sl_strerror(rc));
+        return -1;
+    }
+    s->created = 1;
+    return 0;
+}
+
+/* Free one instance, unless it crashed: a crashed instance's state cannot be trusted. */
+static void destroy_instance(slc_stage *s) {
+    if (s->created && !s->crashed) {
+        slc_guard_enter(s->number, stage_name(s), "destroy");
+        s->lib->desc->destroy(s->state);
+        slc_guard_leave();
+    }
+    s->created = 0;
+}
+
 int slc_pipeline_create(slc_pipeline *p, slc_diag *diag) {
     for (size_t i = 0; i < p->nstages; i++) {
         slc_stage *s = &p->stages[i];
-        const sl_plugin *d = s->lib->desc;
-        if (check_stage(p, s, diag) != 0)
+        if (check_stage(p, s, diag) != 0 || create_instance(p, s, diag) != 0)
             return -1;
-        int before = diag->errors;
-        slc_guard_enter(s->number, d->name, "create");
-        int rc = d->create(slc_host(), s->cfg, &s->state);
-        slc_guard_leave();
-        if (rc != 0) {
-            if (diag->errors == before)
-                slc_diag_error(diag, p->spec.path, s->spec->mark, s->number, d->name,
-                               "create failed: %s", sl_strerror(rc));
-            return -1;
-        }
-        s->created = 1;
     }
     return 0;
 }
@@ -222,11 +247,7 @@ int slc_pipeline_create(slc_pipeline *p, slc_diag *diag) {
 void slc_pipeline_free(slc_pipeline *p) {
     for (size_t i = 0; i < p->nstages; i++) {
         slc_stage *s = &p->stages[i];
-        if (s->created && !s->crashed) { /* a crashed instance's state cannot be trusted */
-            slc_guard_enter(s->number, stage_name(s), "destroy");
-            s->lib->desc->destroy(s->state);
-            slc_guard_leave();
-        }
+        destroy_instance(s);
         slc_config_free(s->cfg);
     }
     for (size_t i = 0; i < p->nlibs; i++)
@@ -246,11 +267,19 @@ typedef struct run {
     slc_run_stats *stats;
     FILE *dead;
     int status;
-    int stop;
+    int stop;       /* stop at once: what is in flight is dropped, as if never read */
+    int input_done; /* no more documents: the inputs are read, or a stop was asked for */
+    size_t split;   /* stages [first, split) run in the workers, [split, n) in this thread */
+    size_t first;   /* 1 when stage 0 is a source, else 0 */
+    /* the input being read */
+    char *const *inputs;
+    size_t ninputs, next_input;
+    slc_reader reader;
+    int reader_open;
 } run;
 
 static void record_failure(run *r, const sl_doc *doc, const slc_stage *s, const char *msg,
-                           const slc_reader *reader) {
+                           const char *raw, size_t raw_len) {
     long line;
     const char *origin = slc_doc_origin(doc, &line);
     char reason[2400];
@@ -267,11 +296,9 @@ static void record_failure(run *r, const sl_doc *doc, const slc_stage *s, const 
     r->stats->failed++;
     if (r->dead) {
         /* The reason as a comment line, then the input record untouched. */
-        size_t len = 0;
-        const char *raw = reader ? slc_reader_raw(reader, &len) : NULL;
         fprintf(r->dead, "# %s\n", reason);
         if (raw) {
-            fwrite(raw, 1, len, r->dead);
+            fwrite(raw, 1, raw_len, r->dead);
             fputc('\n', r->dead);
         }
     }
@@ -307,19 +334,11 @@ static int call_plugin(slc_stage *s, enum plugin_call call, sl_doc *doc) {
     return rc;
 }
 
-/* After a plugin crashed: fail the document and stop; the other stages still flush. */
-static void crashed(run *r, slc_stage *s, const char *call, sl_doc *doc, const slc_reader *reader) {
-    char msg[256];
-    snprintf(msg, sizeof msg, "crashed in %s: %s; the run stops here", call, slc_guard_recovered());
-    record_failure(r, doc, s, msg, reader);
-    r->stats->crashed = 1;
-    r->status = SLC_EXIT_CRASH;
-    r->stop = 1;
-}
-
-int slc_pipeline_process(slc_pipeline *p, sl_doc *doc, size_t first, slc_stage **failed) {
-    for (size_t i = first; i < p->nstages; i++) {
-        slc_stage *s = &p->stages[i];
+/* Stages [from, to) of `stages` on doc: SL_OK, or the status of the stage that stopped it
+ * (*failed), CRASHED when it crashed. */
+static int run_stages(slc_stage *stages, size_t from, size_t to, sl_doc *doc, slc_stage **failed) {
+    for (size_t i = from; i < to; i++) {
+        slc_stage *s = &stages[i];
         int rc = call_plugin(s, CALL_PROCESS, doc);
         if (rc == SL_OK && !slc_doc_error(doc))
             continue;
@@ -330,18 +349,29 @@ int slc_pipeline_process(slc_pipeline *p, sl_doc *doc, size_t first, slc_stage *
     return SL_OK;
 }
 
-/* Send one document through the stages from `first` on. */
-static void process_doc(run *r, sl_doc *doc, const slc_reader *reader, size_t first) {
+int slc_pipeline_process(slc_pipeline *p, sl_doc *doc, size_t first, slc_stage **failed) {
+    return run_stages(p->stages, first, p->nstages, doc, failed);
+}
+
+/* Account for one document that went through the stages (or failed in them) with status rc;
+ * crash_what describes a crash (rc CRASHED). raw is the input record, for the dead-letter
+ * file. */
+static void finish_doc(run *r, sl_doc *doc, int rc, slc_stage *s, const char *crash_what,
+                       const char *raw, size_t raw_len) {
     slc_run_stats *st = r->stats;
-    slc_stage *s = NULL;
-    int rc = slc_pipeline_process(r->p, doc, first, &s);
+    st->read++;
     if (rc == SL_OK) {
         st->repaired += slc_doc_repairs(doc);
         st->written++;
         return;
     }
-    if (rc == CRASHED) {
-        crashed(r, s, "process", doc, reader);
+    if (rc == CRASHED) { /* fail the document and stop; the other stages still flush */
+        char msg[256];
+        snprintf(msg, sizeof msg, "crashed in process: %s; the run stops here", crash_what);
+        record_failure(r, doc, s, msg, raw, raw_len);
+        st->crashed = 1;
+        r->status = SLC_EXIT_CRASH;
+        r->stop = 1;
         return;
     }
     const char *msg = slc_doc_error(doc) ? slc_doc_error(doc) : sl_strerror(rc);
@@ -351,7 +381,7 @@ static void process_doc(run *r, sl_doc *doc, const slc_reader *reader, size_t fi
         r->stop = 1;
         return;
     }
-    if (rc == SL_EIO) {
+    if (rc == SL_EIO && s) {
         fprintf(stderr, "sluice: stage %d (plugin %s): %s\n", s->number, stage_name(s), msg);
         r->status = SLC_EXIT_IO;
         r->stop = 1;
@@ -359,16 +389,7 @@ static void process_doc(run *r, sl_doc *doc, const slc_reader *reader, size_t fi
         st->output_failed = 1;
         return;
     }
-    record_failure(r, doc, s, msg, reader);
-}
-
-static void handle(run *r, sl_doc *doc, const slc_reader *reader, size_t first) {
-    r->stats->read++;
-    if (slc_doc_error(doc)) {
-        record_failure(r, doc, NULL, slc_doc_error(doc), reader);
-        return;
-    }
-    process_doc(r, doc, reader, first);
+    record_failure(r, doc, s, msg, raw, raw_len);
 }
 
 /* The command line's format wins; then HTML files are read as HTML whatever the pipeline's
@@ -385,60 +406,322 @@ static int format_for(const run *r, const char *path) {
     return SLC_INPUT_JSONL;
 }
 
-static void run_inputs(run *r, sl_doc *doc) {
-    static char *const stdin_only[] = {"-"};
-    char *const *inputs = r->o->ninputs ? r->o->inputs : stdin_only;
-    size_t n = r->o->ninputs ? r->o->ninputs : 1;
-    for (size_t i = 0; i < n && !r->stop; i++) {
-        slc_reader rd;
+/* The next document from the inputs, one file after another: 1, or 0 at the end. A file
+ * that cannot be opened or read is reported and the next one is read (the exit status
+ * tells). */
+static int next_from_inputs(run *r, sl_doc *doc) {
+    while (!r->stop) {
         slc_buf err = {0};
-        if (slc_reader_open(&rd, inputs[i], (slc_input_format)format_for(r, inputs[i]),
-                            r->o->max_doc, &err) != 0) {
-            fprintf(stderr, "sluice: %s\n", err.p);
-            slc_buf_free(&err);
-            r->status = SLC_EXIT_IO;
-            continue; /* the other inputs still run; the exit status tells */
+        if (!r->reader_open) {
+            if (r->next_input == r->ninputs)
+                return 0;
+            const char *path = r->inputs[r->next_input++];
+            if (slc_reader_open(&r->reader, path, (slc_input_format)format_for(r, path),
+                                r->o->max_doc, &err) != 0) {
+                fprintf(stderr, "sluice: %s\n", err.p);
+                slc_buf_free(&err);
+                r->status = SLC_EXIT_IO;
+                continue;
+            }
+            r->reader_open = 1;
         }
-        int rc = 0;
-        while (!r->stop && (rc = slc_reader_next(&rd, doc, &err)) == 1) {
-            handle(r, doc, &rd, 0);
-            r->stop |= slc_interrupted() != 0; /* after the document, never inside it */
-        }
-        r->stop |= slc_interrupted() != 0;
-        if (!r->stop && rc < 0) {
+        int rc = slc_reader_next(&r->reader, doc, &err);
+        if (rc == 1)
+            return 1;
+        if (rc < 0 && !slc_interrupted()) {
             fprintf(stderr, "sluice: %s\n", err.p ? err.p : "read error");
             r->status = rc == SL_ENOMEM ? SLC_EXIT_INTERNAL : SLC_EXIT_IO;
             r->stop = rc == SL_ENOMEM;
         }
         slc_buf_free(&err);
-        slc_reader_close(&rd);
+        slc_reader_close(&r->reader);
+        r->reader_open = 0;
+        if (slc_interrupted())
+            return 0;
+    }
+    return 0;
+}
+
+/* The next document from the source plugin: 1, or 0 at its end or on its error. */
+static int next_from_source(run *r, sl_doc *doc) {
+    slc_stage *src = &r->p->stages[0];
+    slc_doc_reset(doc);
+    slc_doc_set_origin(doc, src->lib->desc->name, 0);
+    int rc = call_plugin(src, CALL_READ, doc);
+    if (rc == CRASHED) {
+        fprintf(stderr, "sluice: stage 1 (plugin %s): crashed in read: %s; the run stops here\n",
+                stage_name(src), slc_guard_recovered());
+        r->stats->crashed = 1;
+        r->status = SLC_EXIT_CRASH;
+        r->stop = 1;
+        return 0;
+    }
+    if (rc < 0 && !slc_doc_error(doc)) {
+        fprintf(stderr, "sluice: stage 1 (plugin %s): %s\n", stage_name(src), sl_strerror(rc));
+        r->status = SLC_EXIT_IO;
+        return 0;
+    }
+    return rc != 0;
+}
+
+/* The next document to run, from the source plugin or the inputs: 1, or 0 when there is no
+ * more (the inputs are read, a stop was asked for, or the run must stop). */
+static int next_doc(run *r, sl_doc *doc) {
+    if (r->stop || r->input_done || slc_interrupted()) {
+        r->input_done = 1;
+        return 0;
+    }
+    int got = r->first ? next_from_source(r, doc) : next_from_inputs(r, doc);
+    if (!got)
+        r->input_done = 1;
+    return got;
+}
+
+/* The raw input record of the document just read, for the dead-letter file. */
+static const char *last_raw(const run *r, size_t *len) {
+    *len = 0;
+    return r->reader_open ? slc_reader_raw(&r->reader, len) : NULL;
+}
+
+/* One worker thread at a time per document, all stages in this thread. */
+static void run_sequential(run *r, sl_doc *doc) {
+    while (next_doc(r, doc)) {
+        size_t raw_len;
+        const char *raw = last_raw(r, &raw_len);
+        slc_stage *s = NULL;
+        int rc = SL_EDOC;
+        if (!slc_doc_error(doc))
+            rc = run_stages(r->p->stages, r->first, r->p->nstages, doc, &s);
+        const char *what = rc == CRASHED ? slc_guard_recovered() : NULL;
+        finish_doc(r, doc, rc, s, what, raw, raw_len);
     }
 }
 
-static void run_source(run *r, sl_doc *doc) {
-    slc_stage *src = &r->p->stages[0];
-    while (!r->stop) {
-        slc_doc_reset(doc);
-        slc_doc_set_origin(doc, src->lib->desc->name, 0);
-        int rc = call_plugin(src, CALL_READ, doc);
-        if (rc == CRASHED) {
-            fprintf(stderr,
-                    "sluice: stage 1 (plugin %s): crashed in read: %s; the run stops here\n",
-                    stage_name(src), slc_guard_recovered());
-            r->stats->crashed = 1;
-            r->status = SLC_EXIT_CRASH;
-            break;
+/* ---- several workers ---- */
+
+/* Documents go to the workers in batches, so that the hand-over between threads costs little
+ * next to the work: at most this many documents, or about this many bytes of input. */
+#define BATCH_DOCS 64
+#define BATCH_BYTES (256u << 10)
+
+/* One document of a batch and what the workers' stages made of it. */
+typedef struct job_doc {
+    sl_doc *doc;
+    slc_buf raw; /* the input record, kept for the dead-letter file */
+    int has_raw;
+    int rc;            /* SL_OK, a failure, CRASHED, or NOT_RUN */
+    slc_stage *failed; /* the stage that failed it */
+    const char *crash_what;
+} job_doc;
+
+/* Left by a worker whose stage crashed earlier in the batch: the run stops before it. */
+#define NOT_RUN (INT_MIN + 1)
+
+/* A batch of documents in flight between the reader, a worker and the sinks. */
+typedef struct job {
+    job_doc docs[BATCH_DOCS];
+    size_t n;
+} job;
+
+typedef struct parallel {
+    run *r;
+    slc_stage **stages; /* per worker: its own instances of stages [0, split) */
+    size_t nworkers;
+} parallel;
+
+static void work(void *ctx, size_t worker, void *vjob) {
+    parallel *par = ctx;
+    job *j = vjob;
+    int crashed = 0;
+    for (size_t k = 0; k < j->n; k++) {
+        job_doc *d = &j->docs[k];
+        d->failed = NULL;
+        d->crash_what = NULL;
+        d->rc = crashed ? NOT_RUN : SL_EDOC;
+        if (crashed || slc_doc_error(d->doc))
+            continue; /* failed when it was read: the runner reports it in its turn */
+        d->rc = run_stages(par->stages[worker], par->r->first, par->r->split, d->doc, &d->failed);
+        if (d->rc == CRASHED) {
+            d->crash_what = slc_guard_recovered(); /* here, where the signal is blocked */
+            crashed = 1;
         }
-        if (rc == 0)
-            break;
-        if (rc < 0 && !slc_doc_error(doc)) {
-            fprintf(stderr, "sluice: stage 1 (plugin %s): %s\n", stage_name(src), sl_strerror(rc));
-            r->status = SLC_EXIT_IO;
-            break;
-        }
-        handle(r, doc, NULL, 1);
-        r->stop |= slc_interrupted() != 0;
     }
+}
+
+/* A finished batch: the stages after the split, in input order, then the counts. */
+static void retire(run *r, job *j) {
+    for (size_t k = 0; k < j->n && !r->stop; k++) {
+        job_doc *d = &j->docs[k];
+        int rc = d->rc;
+        slc_stage *s = d->failed;
+        if (rc == NOT_RUN)
+            break;
+        if (rc == SL_OK)
+            rc = run_stages(r->p->stages, r->split, r->p->nstages, d->doc, &s);
+        const char *what = d->crash_what;
+        if (rc == CRASHED && !what)
+            what = slc_guard_recovered();
+        finish_doc(r, d->doc, rc, s, what, d->has_raw ? d->raw.p : NULL, d->raw.len);
+    }
+}
+
+/* Make each worker's instances of the stages before the split; worker 0 uses the
+ * pipeline's own. Errors are reported on stderr. */
+static int create_worker_stages(run *r, parallel *par) {
+    slc_pipeline *p = r->p;
+    for (size_t w = 0; w < par->nworkers; w++) {
+        if (w == 0) {
+            par->stages[0] = p->stages;
+            continue;
+        }
+        slc_stage *copy = calloc(r->split, sizeof *copy);
+        if (!copy)
+            return SLC_EXIT_INTERNAL;
+        par->stages[w] = copy;
+        for (size_t i = r->first; i < r->split; i++) {
+            copy[i] = p->stages[i];
+            copy[i].state = NULL;
+            copy[i].created = 0;
+            slc_diag diag = {0};
+            int rc = create_instance(p, &copy[i], &diag);
+            if (diag.text.p)
+                fputs(diag.text.p, stderr);
+            slc_diag_free(&diag);
+            if (rc != 0)
+                return SLC_EXIT_PIPELINE;
+        }
+    }
+    return SLC_EXIT_OK;
+}
+
+static void destroy_worker_stages(run *r, parallel *par) {
+    for (size_t w = 1; w < par->nworkers; w++) {
+        if (!par->stages[w])
+            continue;
+        for (size_t i = r->first; i < r->split; i++)
+            destroy_instance(&par->stages[w][i]);
+        free(par->stages[w]);
+    }
+}
+
+static void free_jobs(job *jobs, size_t n) {
+    for (size_t i = 0; jobs && i < n; i++)
+        for (size_t k = 0; k < BATCH_DOCS; k++) {
+            slc_doc_free(jobs[i].docs[k].doc);
+            slc_buf_free(&jobs[i].docs[k].raw);
+        }
+    free(jobs);
+}
+
+static job *new_jobs(size_t n) {
+    job *jobs = calloc(n, sizeof *jobs);
+    for (size_t i = 0; jobs && i < n; i++)
+        for (size_t k = 0; k < BATCH_DOCS; k++)
+            if (!(jobs[i].docs[k].doc = slc_doc_new())) {
+                free_jobs(jobs, n);
+                return NULL;
+            }
+    return jobs;
+}
+
+/* Fill a batch from the input: 1 when it holds at least one document. */
+static int fill_batch(run *r, job *j) {
+    size_t bytes = 0;
+    j->n = 0;
+    while (j->n < BATCH_DOCS && bytes < BATCH_BYTES && next_doc(r, j->docs[j->n].doc)) {
+        job_doc *d = &j->docs[j->n++];
+        size_t raw_len = 0;
+        const char *raw = last_raw(r, &raw_len);
+        bytes += raw ? raw_len : BATCH_BYTES / 8; /* whole files: a few per batch */
+        d->has_raw = 0;
+        slc_buf_clear(&d->raw);
+        if (r->dead && raw)
+            d->has_raw = slc_buf_append(&d->raw, raw, raw_len) == 0;
+    }
+    return j->n > 0;
+}
+
+/* Read batches into free jobs and hand them to the workers; take finished ones back in order
+ * and run the rest of the pipeline on them here. */
+static void feed_workers(run *r, slc_workers *w) {
+    for (;;) {
+        job *j;
+        while (!r->input_done && (j = slc_workers_acquire(w)) != NULL) {
+            if (!fill_batch(r, j)) {
+                slc_workers_unacquire(w, j);
+                break;
+            }
+            slc_workers_submit(w, j);
+            if ((j = slc_workers_retire(w, 0)) != NULL) { /* keep the output moving */
+                retire(r, j);
+                slc_workers_release(w, j);
+            }
+        }
+        if (r->stop) {
+            /* What the workers have not started is dropped; what they hold finishes, and is
+             * dropped too, as a single worker would never have read it. */
+            slc_workers_cancel_pending(w);
+            while ((j = slc_workers_retire(w, 1)) != NULL)
+                slc_workers_release(w, j);
+            return;
+        }
+        if ((j = slc_workers_retire(w, 1)) == NULL) {
+            if (r->input_done)
+                return;
+            continue;
+        }
+        retire(r, j);
+        slc_workers_release(w, j);
+    }
+}
+
+static void run_parallel(run *r, size_t nworkers) {
+    size_t njobs = nworkers * 3;
+    parallel par = {r, calloc(nworkers, sizeof(slc_stage *)), nworkers};
+    job *jobs = new_jobs(njobs);
+    void **ptrs = calloc(njobs, sizeof *ptrs);
+    slc_workers *w = NULL;
+    int rc = par.stages && jobs && ptrs ? create_worker_stages(r, &par) : SLC_EXIT_INTERNAL;
+    for (size_t i = 0; ptrs && i < njobs; i++)
+        ptrs[i] = &jobs[i];
+    if (rc == SLC_EXIT_OK &&
+        slc_workers_start(&w, nworkers, ptrs, njobs, !r->o->unordered, work, &par) != SL_OK) {
+        fprintf(stderr, "sluice: cannot start %zu worker threads\n", nworkers);
+        rc = SLC_EXIT_INTERNAL;
+    }
+    if (rc == SLC_EXIT_OK) {
+        r->stats->workers = nworkers;
+        feed_workers(r, w);
+        slc_workers_stop(w);
+    } else {
+        r->status = rc;
+    }
+    if (par.stages)
+        destroy_worker_stages(r, &par);
+    free(par.stages);
+    free(ptrs);
+    free_jobs(jobs, njobs);
+}
+
+/* Where the pipeline stops being parallel: the first sink, or the first stage that does not
+ * allow several instances. */
+static size_t parallel_split(const slc_pipeline *p, size_t first) {
+    size_t i = first;
+    while (i < p->nstages && p->stages[i].lib->desc->kind == SL_KIND_STAGE &&
+           (p->stages[i].lib->flags & SL_PLUGIN_PARALLEL))
+        i++;
+    return i;
+}
+
+size_t slc_pipeline_workers(const slc_pipeline *p, size_t requested) {
+    size_t first = p->nstages && p->stages[0].lib->desc->kind == SL_KIND_SOURCE;
+    if (parallel_split(p, first) == first)
+        return 1; /* nothing before the first sink may run in several instances */
+    if (requested == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        requested = n > 0 ? (size_t)n : 1;
+    }
+    return requested > 256 ? 256 : requested;
 }
 
 /* Let every stage finish its output; a crashed stage is skipped. */
@@ -468,22 +751,35 @@ static void flush_stages(run *r) {
 }
 
 int slc_pipeline_run(slc_pipeline *p, const slc_run_options *o, slc_run_stats *stats) {
+    static char *const stdin_only[] = {"-"};
     memset(stats, 0, sizeof *stats);
-    run r = {p, o, stats, NULL, SLC_EXIT_OK, 0};
+    run r;
+    memset(&r, 0, sizeof r);
+    r.p = p;
+    r.o = o;
+    r.stats = stats;
+    r.status = SLC_EXIT_OK;
+    r.first = p->nstages && p->stages[0].lib->desc->kind == SL_KIND_SOURCE;
+    r.inputs = o->ninputs ? o->inputs : stdin_only;
+    r.ninputs = o->ninputs ? o->ninputs : 1;
     if (o->dead_letter && !(r.dead = fopen(o->dead_letter, "w"))) {
         fprintf(stderr, "sluice: %s: cannot open dead-letter file: %s\n", o->dead_letter,
                 strerror(errno));
         return SLC_EXIT_IO;
     }
-    sl_doc *doc = slc_doc_new();
-    if (!doc)
-        return SLC_EXIT_INTERNAL;
-    int has_source = p->nstages && p->stages[0].lib->desc->kind == SL_KIND_SOURCE;
-    if (has_source)
-        run_source(&r, doc);
-    else
-        run_inputs(&r, doc);
-    slc_doc_free(doc);
+    size_t nworkers = slc_pipeline_workers(p, o->jobs);
+    r.split = parallel_split(p, r.first);
+    if (nworkers > 1) {
+        run_parallel(&r, nworkers);
+    } else {
+        sl_doc *doc = slc_doc_new();
+        if (!doc)
+            return SLC_EXIT_INTERNAL;
+        run_sequential(&r, doc);
+        slc_doc_free(doc);
+    }
+    if (r.reader_open)
+        slc_reader_close(&r.reader);
     flush_stages(&r);
     if (r.dead && fclose(r.dead) != 0) {
         fprintf(stderr, "sluice: %s: cannot write dead-letter file: %s\n", o->dead_letter,

@@ -49,6 +49,10 @@ int slc_pipeline_load(slc_pipeline *p, const char *path, char *const *plugin_dir
  * to the current folder), for in-process use: no default sink is added. */
 int slc_pipeline_load_string(slc_pipeline *p, const char *name, const char *yaml,
                              char *const *plugin_dirs, size_t ndirs, slc_diag *diag);
+/* The same from a pipeline already parsed (and perhaps edited: options given on the command
+ * line); takes over spec's contents and leaves it empty. */
+int slc_pipeline_load_spec(slc_pipeline *p, slc_pipeline_spec *spec, char *const *plugin_dirs,
+                           size_t ndirs, slc_diag *diag);
 /* Run every plugin's own option check (what `sluice check` adds to the schema); errors go
  * to diag. Returns 0 when all pass. */
 int slc_pipeline_check(slc_pipeline *p, slc_diag *diag);
@@ -67,6 +71,8 @@ typedef struct slc_run_options {
     size_t max_doc;
     char *const *inputs;
     size_t ninputs;
+    size_t jobs;   /* worker threads for the stages that allow it (-j); 0: one per processor */
+    int unordered; /* with workers: sinks see documents as they finish, not in input order */
 } slc_run_options;
 
 typedef struct slc_run_stats {
@@ -75,7 +81,12 @@ typedef struct slc_run_stats {
     int output_failed; /* a sink could not write: "written" documents may be lost */
     int crashed;       /* a plugin crashed and the run stopped there */
     int interrupted;   /* the signal that stopped the run early, or 0 */
+    size_t workers;    /* worker threads used: 0 when the stages ran in the runner's thread */
 } slc_run_stats;
+
+/* How many worker threads a run may use: `requested` (0: one per online processor), or 1
+ * when no stage before the first sink may run in several instances (SL_PLUGIN_PARALLEL). */
+size_t slc_pipeline_workers(const slc_pipeline *p, size_t requested);
 
 /* Send one document through the created stages from index `first` on: SL_OK, or the status
  * of the stage that failed it (*failed; the message is slc_doc_error(doc) when it gave one),
