@@ -515,160 +515,262 @@ typedef struct tz {
     slc_tokens *out;
 } tz;
 
+/* Whether a URL starts at s: "http://", "https://", "ftp://", or "www." before a letter. */
+static inline int url_starts(const unsigned char *t, size_t n, size_t s) {
+    unsigned char c0 = (unsigned char)ascii_lower(t[s]);
+    unsigned char c1 = s + 1 < n ? (unsigned char)ascii_lower(t[s + 1]) : 0;
+    return (((c0 == 'h' || c0 == 'f') && c1 == 't') || (c0 == 'w' && c1 == 'w')) &&
+           (starts_ci(t, n, s, "http://") || starts_ci(t, n, s, "https://") ||
+            starts_ci(t, n, s, "ftp://") || (starts_ci(t, n, s, "www.") && alnum_at(t, n, s + 4)));
+}
+
+/* What scan_word() learns of a word while it scans it. */
+typedef struct word_scan {
+    size_t seg;    /* start of the current period-separated segment */
+    unsigned acc;  /* ASCII classes seen, for the shape flags without a second pass */
+    int dotted;    /* an inner period: U.S, a.m */
+    int seg_long;  /* a segment of more than three characters */
+    int seg_digit; /* a digit in the current segment */
+    int alpha;     /* a letter */
+    int ascii;     /* ASCII only */
+    int apos;      /* an inner apostrophe */
+} word_scan;
+
+/* The run of letters, digits and marks from *pp: moves *pp to its end and adds what it saw
+ * to *w. */
+static inline void alnum_run(const unsigned char *t, size_t n, size_t *pp, word_scan *w) {
+    size_t p = *pp;
+    unsigned run = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* Eight bytes at a time while the run is ASCII letters and digits: one predictable
+     * branch per short word instead of one per byte. */
+    while (p + 8 <= n) {
+        uint64_t x;
+        memcpy(&x, t + p, 8);
+        uint64_t low = x | BYTES(0x20);
+        uint64_t letter = BETWEEN(low, 0x60, 0x7B), digit = BETWEEN(x, 0x2F, 0x3A);
+        uint64_t stop = ~(letter | digit) & BYTES(0x80);
+        uint64_t in = stop ? (stop & (0 - stop)) - 1 : ~(uint64_t)0;
+        uint64_t upper = BETWEEN(x, 0x40, 0x5B);
+        run |= ((letter & in) ? A_ALPHA : 0u) | ((upper & in) ? A_UPPER : 0u) |
+               ((letter & ~upper & in) ? A_LOWER : 0u) | ((digit & in) ? A_DIGIT : 0u);
+        if (stop) {
+            p += (size_t)ctz64(stop) / 8;
+            if (t[p] < 0x80)
+                goto run_done; /* the run ends at an ASCII byte: no per-byte loop */
+            break;
+        }
+        p += 8;
+    }
+#endif
+    while (p < n) {
+        unsigned char c = t[p];
+        if (c < 0x80) {
+            unsigned a = ascii_class[c];
+            if (!(a & (A_ALPHA | A_DIGIT)))
+                break;
+            run |= a;
+            p++;
+        } else {
+            size_t l;
+            w->ascii = 0;
+            enum cclass k = class_at(t, n, p, &l);
+            if (IS_ALNUM(k)) {
+                w->alpha |= k != C_DIGIT;
+                p += l;
+            } else if (k == C_FORMAT && alnum_at(t, n, p + l)) {
+                p += l; /* ZWJ, ZWNJ, soft hyphen inside a word */
+            } else {
+                break;
+            }
+        }
+    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+run_done:
+#endif
+    w->acc |= run;
+    w->alpha |= (run & A_ALPHA) != 0;
+    w->seg_digit |= (run & A_DIGIT) != 0;
+    *pp = p;
+}
+
+/* What the mark after a run of the word at s does (join_at()). */
+enum join { JOIN_STOP, JOIN_GOES_ON, JOIN_URL, JOIN_EMAIL };
+
+/*
+ * Whether the mark at p (p < n, right after a run of the word that starts at s) joins the run to
+ * the next one: "U.S", "e-mail", "AT&T", "1,000", "10:30", "and/or". JOIN_GOES_ON moves *pp past
+ * it; JOIN_URL and JOIN_EMAIL say that the word is the start of a URL or an e-mail address,
+ * which ends at *endp.
+ */
+static inline enum join join_at(const unsigned char *t, size_t n, size_t s, size_t *pp,
+                                word_scan *w, size_t *endp) {
+    size_t p = *pp;
+    unsigned char c = t[p];
+    if (c < 0x80 && !(ascii_class[c] & A_CONN))
+        return JOIN_STOP; /* space, most punctuation: the common end of a word */
+    unsigned char prev = t[p - 1];
+    if (c == '.') {
+        if (!alnum_at(t, n, p + 1))
+            return JOIN_STOP;
+        /* "end.Next": a missing space between sentences, not an inner period. */
+        if (p - w->seg >= 2 && !w->seg_digit && t[p + 1] >= 'A' && t[p + 1] <= 'Z' && p + 2 < n &&
+            t[p + 2] >= 'a' && t[p + 2] <= 'z' && !email_ahead(t, n, p))
+            return JOIN_STOP;
+        w->dotted = 1;
+        if (p - w->seg > 3)
+            w->seg_long = 1;
+        w->seg = *pp = p + 1;
+        w->seg_digit = 0;
+        return JOIN_GOES_ON;
+    }
+    if (c == '-' || c == '\'' || c == '_') {
+        if (!alnum_at(t, n, p + 1))
+            return JOIN_STOP;
+        w->apos |= c == '\'';
+        *pp = p + 1;
+        return JOIN_GOES_ON;
+    }
+    if (c == '&' && prev >= 'A' && prev <= 'Z' && p + 1 < n && t[p + 1] >= 'A' && t[p + 1] <= 'Z') {
+        *pp = p + 1; /* AT&T, S&P */
+        return JOIN_GOES_ON;
+    }
+    if (c == 0xE2 && p + 2 < n && t[p + 1] == 0x80 &&
+        (t[p + 2] == 0x99 || t[p + 2] == 0x90 || t[p + 2] == 0x91) && alnum_at(t, n, p + 3)) {
+        w->apos |= t[p + 2] == 0x99;
+        *pp = p + 3; /* ’ and Unicode hyphens inside a word */
+        return JOIN_GOES_ON;
+    }
+    if (c == ',' && prev >= '0' && prev <= '9' && digit_at(t, n, p + 1) && digit_at(t, n, p + 2) &&
+        digit_at(t, n, p + 3) && !digit_at(t, n, p + 4)) {
+        *pp = p + 1; /* 1,000 */
+        return JOIN_GOES_ON;
+    }
+    if (c == ':') {
+        if (prev >= '0' && prev <= '9' && digit_at(t, n, p + 1)) {
+            *pp = p + 1; /* 10:30 */
+            return JOIN_GOES_ON;
+        }
+        if (p + 2 < n && t[p + 1] == '/' && t[p + 2] == '/' && !w->seg_digit && p - s <= 10 &&
+            !w->dotted) {
+            *endp = scan_url(t, n, s);
+            return JOIN_URL;
+        }
+        return JOIN_STOP;
+    }
+    if (c == '/' && alnum_at(t, n, p + 1)) {
+        *pp = p + 1; /* 02/13/2001, and/or */
+        return JOIN_GOES_ON;
+    }
+    if (c == '@' || (c == '+' && p + 1 < n && (t[p + 1] == '@' || alnum_at(t, n, p + 1)))) {
+        /* Possibly an e-mail address: find the '@' after an optional +tag. */
+        size_t at = p;
+        if (c == '+') {
+            at = p + 1;
+            while (at < n && t[at] < 0x80 && (ascii_class[t[at]] & (A_ALPHA | A_DIGIT)))
+                at++;
+        }
+        if (at < n && t[at] == '@' && (*endp = scan_email_domain(t, n, at)) != 0)
+            return JOIN_EMAIL;
+    }
+    return JOIN_STOP;
+}
+
+/* The end of the token when the word t[s, p) keeps the period at p (initials, U.S., a.m., known
+ * abbreviations ab != 0), with a hyphenated compound after it ("U.S.-led", "Mo.-based"); 0 when
+ * the period is not the word's. */
+static inline size_t own_period_end(const unsigned char *t, size_t n, size_t s, size_t p,
+                                    const word_scan *w, unsigned ab) {
+    int keep;
+    if (w->dotted)
+        keep = !w->seg_long && !w->seg_digit;
+    else if (t[s] < 0x80)
+        keep = p - s == 1 || ab;
+    else {
+        /* One non-ASCII letter: an initial such as "Ö." */
+        size_t l;
+        class_at(t, n, s, &l);
+        keep = s + l == p;
+    }
+    if (!keep)
+        return 0;
+    size_t e = p + 1;
+    while (e + 1 < n && t[e] == '-' && alnum_at(t, n, e + 1)) {
+        e++;
+        while (alnum_at(t, n, e)) {
+            size_t l;
+            class_at(t, n, e, &l);
+            e += l;
+        }
+    }
+    return e;
+}
+
+/* Emit the word t[s, p) of the given kind with its flags (gap and abbreviation flags in f),
+ * splitting a clitic off its end. */
+static inline int emit_word(tz *z, size_t s, size_t p, unsigned kind, unsigned f,
+                            const word_scan *w) {
+    const unsigned char *t = z->t;
+    size_t n = z->n;
+    if (w->ascii && !w->apos) {
+        /* The fast path: shape flags from the classes gathered while scanning. */
+        unsigned a0 = ascii_class[t[s]];
+        if (a0 & A_UPPER)
+            f |= SL_TOKF_UPPER_INITIAL;
+        else if (!(a0 & A_ALPHA) && (w->acc & A_ALPHA))
+            f |= shape_flags(t, n, s, p) & SL_TOKF_UPPER_INITIAL; /* "5th", "3M" */
+        if ((w->acc & A_UPPER) && !(w->acc & A_LOWER))
+            f |= SL_TOKF_ALL_UPPER;
+        if (w->acc & A_DIGIT)
+            f |= SL_TOKF_HAS_DIGIT;
+        return push(z->out, s, p, kind, f);
+    }
+    if (kind == SL_TOK_WORD && w->apos) {
+        if ((t[s] | 32) == 'n' && (t[p - 1] | 32) == 't' &&
+            ((p - s == 3 && t[s + 1] == '\'') ||
+             (p - s == 5 && t[s + 1] == 0xE2 && t[s + 2] == 0x80 && t[s + 3] == 0x99)))
+            return emit(z->out, t, n, s, p, SL_TOK_CLITIC, f); /* "do n't" pre-tokenized */
+        size_t c = clitic_start(t, s, p);
+        if (c < p) {
+            int rc = emit(z->out, t, n, s, c, SL_TOK_WORD, f);
+            if (rc == SL_OK)
+                rc = emit(z->out, t, n, c, p, SL_TOK_CLITIC, 0);
+            return rc;
+        }
+    }
+    return emit(z->out, t, n, s, p, kind, f);
+}
+
 /* A word or number starting at s (an alphanumeric character). Emits one to three tokens. */
 static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
     const unsigned char *t = z->t;
     size_t n = z->n;
-    unsigned char c0 = (unsigned char)ascii_lower(t[s]);
-    unsigned char c1 = s + 1 < n ? (unsigned char)ascii_lower(t[s + 1]) : 0;
-    if ((((c0 == 'h' || c0 == 'f') && c1 == 't') || (c0 == 'w' && c1 == 'w')) &&
-        (starts_ci(t, n, s, "http://") || starts_ci(t, n, s, "https://") ||
-         starts_ci(t, n, s, "ftp://") || (starts_ci(t, n, s, "www.") && alnum_at(t, n, s + 4)))) {
+    if (url_starts(t, n, s)) {
         size_t e = scan_url(t, n, s);
         *endp = e;
         return emit(z->out, t, n, s, e, SL_TOK_URL, gap);
     }
-    size_t p = s, seg = s;
-    int dotted = 0, seg_long = 0, seg_digit = 0, alpha = 0, ascii = 1, apos = 0;
-    unsigned acc = 0; /* ASCII classes seen, for the shape flags without a second pass */
+    size_t p = s;
+    word_scan w = {s, 0, 0, 0, 0, 0, 1, 0};
     for (;;) {
-        /* The alphanumeric run. */
-        unsigned run = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        /* Eight bytes at a time while the run is ASCII letters and digits: one predictable
-         * branch per short word instead of one per byte. */
-        while (p + 8 <= n) {
-            uint64_t x;
-            memcpy(&x, t + p, 8);
-            uint64_t low = x | BYTES(0x20);
-            uint64_t letter = BETWEEN(low, 0x60, 0x7B), digit = BETWEEN(x, 0x2F, 0x3A);
-            uint64_t stop = ~(letter | digit) & BYTES(0x80);
-            uint64_t in = stop ? (stop & (0 - stop)) - 1 : ~(uint64_t)0;
-            uint64_t upper = BETWEEN(x, 0x40, 0x5B);
-            run |= ((letter & in) ? A_ALPHA : 0u) | ((upper & in) ? A_UPPER : 0u) |
-                   ((letter & ~upper & in) ? A_LOWER : 0u) | ((digit & in) ? A_DIGIT : 0u);
-            if (stop) {
-                p += (size_t)ctz64(stop) / 8;
-                if (t[p] < 0x80)
-                    goto run_done; /* the run ends at an ASCII byte: no per-byte loop */
-                break;
-            }
-            p += 8;
-        }
-#endif
-        while (p < n) {
-            unsigned char c = t[p];
-            if (c < 0x80) {
-                unsigned a = ascii_class[c];
-                if (!(a & (A_ALPHA | A_DIGIT)))
-                    break;
-                run |= a;
-                p++;
-            } else {
-                size_t l;
-                ascii = 0;
-                enum cclass k = class_at(t, n, p, &l);
-                if (IS_ALNUM(k)) {
-                    alpha |= k != C_DIGIT;
-                    p += l;
-                } else if (k == C_FORMAT && alnum_at(t, n, p + l)) {
-                    p += l; /* ZWJ, ZWNJ, soft hyphen inside a word */
-                } else {
-                    break;
-                }
-            }
-        }
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    run_done:
-#endif
-        acc |= run;
-        alpha |= (run & A_ALPHA) != 0;
-        seg_digit |= (run & A_DIGIT) != 0;
+        alnum_run(t, n, &p, &w);
         if (p >= n)
             break;
-        unsigned char c = t[p];
-        if (c < 0x80 && !(ascii_class[c] & A_CONN))
-            break; /* space, most punctuation: the common end of a word */
-        unsigned char prev = t[p - 1];
-        if (c == '.') {
-            if (!alnum_at(t, n, p + 1))
-                break;
-            /* "end.Next": a missing space between sentences, not an inner period. */
-            if (p - seg >= 2 && !seg_digit && t[p + 1] >= 'A' && t[p + 1] <= 'Z' && p + 2 < n &&
-                t[p + 2] >= 'a' && t[p + 2] <= 'z' && !email_ahead(t, n, p))
-                break;
-            dotted = 1;
-            if (p - seg > 3)
-                seg_long = 1;
-            p++;
-            seg = p;
-            seg_digit = 0;
+        size_t e;
+        enum join j = join_at(t, n, s, &p, &w, &e);
+        if (j == JOIN_GOES_ON)
             continue;
-        }
-        if (c == '-' || c == '\'' || c == '_') {
-            if (!alnum_at(t, n, p + 1))
-                break;
-            apos |= c == '\'';
-            p++;
-            continue;
-        }
-        if (c == '&' && prev >= 'A' && prev <= 'Z' && p + 1 < n && t[p + 1] >= 'A' &&
-            t[p + 1] <= 'Z') {
-            p++; /* AT&T, S&P */
-            continue;
-        }
-        if (c == 0xE2 && p + 2 < n && t[p + 1] == 0x80 &&
-            (t[p + 2] == 0x99 || t[p + 2] == 0x90 || t[p + 2] == 0x91) && alnum_at(t, n, p + 3)) {
-            apos |= t[p + 2] == 0x99;
-            p += 3; /* ’ and Unicode hyphens inside a word */
-            continue;
-        }
-        if (c == ',' && prev >= '0' && prev <= '9' && digit_at(t, n, p + 1) &&
-            digit_at(t, n, p + 2) && digit_at(t, n, p + 3) && !digit_at(t, n, p + 4)) {
-            p++; /* 1,000 */
-            continue;
-        }
-        if (c == ':') {
-            if (prev >= '0' && prev <= '9' && digit_at(t, n, p + 1)) {
-                p++; /* 10:30 */
-                continue;
-            }
-            if (p + 2 < n && t[p + 1] == '/' && t[p + 2] == '/' && !seg_digit && p - s <= 10 &&
-                !dotted) {
-                size_t e = scan_url(t, n, s);
-                *endp = e;
-                return emit(z->out, t, n, s, e, SL_TOK_URL, gap);
-            }
-            break;
-        }
-        if (c == '/' && alnum_at(t, n, p + 1)) {
-            p++; /* 02/13/2001, and/or */
-            continue;
-        }
-        if (c == '@' || (c == '+' && p + 1 < n && (t[p + 1] == '@' || alnum_at(t, n, p + 1)))) {
-            /* Possibly an e-mail address: find the '@' after an optional +tag. */
-            size_t at = p;
-            if (c == '+') {
-                at = p + 1;
-                while (at < n && t[at] < 0x80 && (ascii_class[t[at]] & (A_ALPHA | A_DIGIT)))
-                    at++;
-            }
-            if (at < n && t[at] == '@') {
-                size_t e = scan_email_domain(t, n, at);
-                if (e) {
-                    *endp = e;
-                    return emit(z->out, t, n, s, e, SL_TOK_EMAIL, gap);
-                }
-            }
-            break;
+        if (j != JOIN_STOP) {
+            *endp = e;
+            return emit(z->out, t, n, s, e, j == JOIN_URL ? SL_TOK_URL : SL_TOK_EMAIL, gap);
         }
         break;
     }
-    if (p - seg > 3)
-        seg_long = 1;
+    if (p - w.seg > 3)
+        w.seg_long = 1;
 
     unsigned kind = (t[s] < 0x80 && (ascii_class[t[s]] & A_DIGIT)) ? SL_TOK_NUMBER : SL_TOK_WORD;
-    if (kind == SL_TOK_WORD && !alpha)
+    if (kind == SL_TOK_WORD && !w.alpha)
         kind = SL_TOK_NUMBER; /* non-ASCII digits */
 
     /* A following period that belongs to the word: initials, U.S., a.m., Mr., Inc. A known
@@ -676,28 +778,8 @@ static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
     unsigned ab =
         p < n && t[p] == '.' && kind == SL_TOK_WORD && t[s] < 0x80 ? known_abbrev(t, s, p) : 0;
     if (p < n && t[p] == '.' && kind == SL_TOK_WORD && !(p + 1 < n && t[p + 1] == '.')) {
-        int keep;
-        if (dotted)
-            keep = !seg_long && !seg_digit;
-        else if (t[s] < 0x80)
-            keep = p - s == 1 || ab;
-        else {
-            /* One non-ASCII letter: an initial such as "Ö." */
-            size_t l;
-            class_at(t, n, s, &l);
-            keep = s + l == p;
-        }
-        if (keep) {
-            size_t e = p + 1;
-            /* "U.S.-led", "Mo.-based": a hyphenated compound goes on after the period. */
-            while (e + 1 < n && t[e] == '-' && alnum_at(t, n, e + 1)) {
-                e++;
-                while (alnum_at(t, n, e)) {
-                    size_t l;
-                    class_at(t, n, e, &l);
-                    e += l;
-                }
-            }
+        size_t e = own_period_end(t, n, s, p, &w, ab);
+        if (e) {
             *endp = e;
             return emit(z->out, t, n, s, e, SL_TOK_WORD, gap | (e == p + 1 ? ab : 0));
         }
@@ -705,47 +787,20 @@ static int scan_word(tz *z, size_t s, unsigned gap, size_t *endp) {
     }
 
     /* Currencies written with a country prefix stay whole: "C$", "US$", "HK$". */
-    if (kind == SL_TOK_WORD && p < n && t[p] == '$' && p - s <= 3 && ascii &&
-        (acc & (A_ALPHA | A_DIGIT | A_LOWER)) == A_ALPHA && (acc & A_UPPER) && !dotted) {
+    if (kind == SL_TOK_WORD && p < n && t[p] == '$' && p - s <= 3 && w.ascii &&
+        (w.acc & (A_ALPHA | A_DIGIT | A_LOWER)) == A_ALPHA && (w.acc & A_UPPER) && !w.dotted) {
         *endp = p + 1;
         return push(z->out, s, p + 1, SL_TOK_SYMBOL,
                     gap | SL_TOKF_UPPER_INITIAL | SL_TOKF_ALL_UPPER);
     }
     /* "1." opening a line: a list number or rank, one token as in CoNLL-2003. */
-    if (kind == SL_TOK_NUMBER && p < n && t[p] == '.' && p - s <= 2 && !dotted &&
+    if (kind == SL_TOK_NUMBER && p < n && t[p] == '.' && p - s <= 2 && !w.dotted &&
         (s == 0 || (gap & SL_TOKF_NEWLINE_BEFORE)) &&
         (p + 1 == n || t[p + 1] == ' ' || t[p + 1] == '\t') &&
-        (acc & (A_ALPHA | A_DIGIT)) == A_DIGIT)
+        (w.acc & (A_ALPHA | A_DIGIT)) == A_DIGIT)
         p++;
     *endp = p;
-    if (ascii && !apos) {
-        /* The fast path: shape flags from the classes gathered while scanning. */
-        unsigned f = gap | ab;
-        unsigned a0 = ascii_class[t[s]];
-        if (a0 & A_UPPER)
-            f |= SL_TOKF_UPPER_INITIAL;
-        else if (!(a0 & A_ALPHA) && (acc & A_ALPHA))
-            f |= shape_flags(t, n, s, p) & SL_TOKF_UPPER_INITIAL; /* "5th", "3M" */
-        if ((acc & A_UPPER) && !(acc & A_LOWER))
-            f |= SL_TOKF_ALL_UPPER;
-        if (acc & A_DIGIT)
-            f |= SL_TOKF_HAS_DIGIT;
-        return push(z->out, s, p, kind, f);
-    }
-    if (kind == SL_TOK_WORD && apos) {
-        if ((t[s] | 32) == 'n' && (t[p - 1] | 32) == 't' &&
-            ((p - s == 3 && t[s + 1] == '\'') ||
-             (p - s == 5 && t[s + 1] == 0xE2 && t[s + 2] == 0x80 && t[s + 3] == 0x99)))
-            return emit(z->out, t, n, s, p, SL_TOK_CLITIC, gap); /* "do n't" pre-tokenized */
-        size_t c = clitic_start(t, s, p);
-        if (c < p) {
-            int rc = emit(z->out, t, n, s, c, SL_TOK_WORD, gap);
-            if (rc == SL_OK)
-                rc = emit(z->out, t, n, c, p, SL_TOK_CLITIC, 0);
-            return rc;
-        }
-    }
-    return emit(z->out, t, n, s, p, kind, gap);
+    return emit_word(z, s, p, kind, gap | ab, &w);
 }
 
 #if defined(SCAN_SSE2)
@@ -842,6 +897,106 @@ static inline int put(slc_tokens *o, sl_token **v, size_t *cnt, size_t *cap, siz
 /* word_fast() found a word it does not handle: scan_word() takes it from the start. */
 enum { WORD_SLOW = 1 };
 
+/* Class masks of a 64-byte window of the text, bit j for byte base + j (SSE2 only). With them
+ * a word's end is a shift and a ctz away: the next word need not wait for a load and compare of
+ * this one's bytes. */
+typedef struct run_window {
+    size_t base;
+    int have;
+    uint64_t alnum, upper, lower, digit;
+} run_window;
+
+/* The run of ASCII letters and digits at s: returns its end, with *up, *lo and *dg non-zero when
+ * it has upper-case letters, lower-case letters, digits. */
+static inline size_t fast_run(const unsigned char *t, size_t n, size_t s, run_window *w,
+                              uint64_t *up, uint64_t *lo, uint64_t *dg) {
+    size_t p = s;
+#if defined(SCAN_SSE2)
+    uint64_t rest = 0; /* ~alnum from s on, in the window */
+    if (w->have && s - w->base < 64)
+        rest = ~w->alnum >> (s - w->base);
+    if (rest == 0 && s + 64 <= n) {
+        w->base = s; /* no window yet, or the word runs past its end */
+        w->have = 1;
+        window(t + s, &w->alnum, &w->upper, &w->lower, &w->digit);
+        rest = ~w->alnum;
+    }
+    if (rest != 0) {
+        size_t off = s - w->base, len = ctz64(rest);
+        uint64_t m = ((uint64_t)1 << len) - 1; /* the run: len < 64 */
+        *up = (w->upper >> off) & m;
+        *lo = (w->lower >> off) & m;
+        *dg = (w->digit >> off) & m;
+        p = s + len;
+    } else {
+        unsigned acc = run_sse2(t, n, &p);
+        acc |= run_tail(t, n, &p);
+        *up = acc & A_UPPER;
+        *lo = acc & A_LOWER;
+        *dg = acc & A_DIGIT;
+    }
+#elif defined(SCAN_SWAR)
+    /* Eight bytes at a time, the per-byte classes as the high bit of each byte; no branch per
+     * byte, so no mispredicted loop exit at the end of every word. */
+    uint64_t u = 0, l = 0, d = 0;
+    (void)w;
+    while (p + 8 <= n) {
+        uint64_t x;
+        memcpy(&x, t + p, 8);
+        uint64_t lt = BETWEEN(x | BYTES(0x20), 0x60, 0x7B), dt = BETWEEN(x, 0x2F, 0x3A);
+        uint64_t stop = ~(lt | dt) & BYTES(0x80);
+        uint64_t in = (stop & (0 - stop)) - 1; /* the bytes before the first stop */
+        lt &= in;
+        d |= dt & in;
+        u |= lt & ~(x << 2); /* bit 5 (0x20) of a letter, moved to bit 7: lower case */
+        l |= lt & (x << 2);
+        if (stop) {
+            p += (size_t)ctz64(stop) / 8;
+            break;
+        }
+        p += 8;
+    }
+    unsigned acc = run_tail(t, n, &p);
+    *up = u | (acc & A_UPPER);
+    *lo = l | (acc & A_LOWER);
+    *dg = d | (acc & A_DIGIT);
+#else
+    (void)w;
+    unsigned acc = run_tail(t, n, &p);
+    *up = acc & A_UPPER;
+    *lo = acc & A_LOWER;
+    *dg = acc & A_DIGIT;
+#endif
+    return p;
+}
+
+/*
+ * The end of the token of the plain word t[s, p) (ASCII letters and digits: its first and last
+ * bytes, whether it has letters and digits) when a mark c that may join words follows it (see
+ * A_END), with d after c (0 past the end): p, or p + 1 for a list number "1." opening a line; 0
+ * when the word is not plain ("1,000", "U.S.", an abbreviation) and scan_word() must take it.
+ */
+static inline size_t end_before_mark(const unsigned char *t, size_t n, size_t s, size_t p,
+                                     unsigned gap, unsigned char first, unsigned char last,
+                                     unsigned char c, unsigned char d, uint64_t letters,
+                                     uint64_t dg) {
+    if (c == ',')
+        return last >= '0' && last <= '9' ? 0 : p; /* perhaps 1,000 */
+    if (c != '.' || d >= 0x80 || (ascii_class[d] & (A_ALPHA | A_DIGIT)))
+        return 0; /* U.S., 3.5, e-mail, "end.Next", and other marks */
+    if (ascii_class[first] & A_DIGIT) {
+        /* "1." opening a line: a list number or rank, one token (as scan_word). */
+        if (p - s <= 2 && (s == 0 || (gap & SL_TOKF_NEWLINE_BEFORE)) &&
+            (p + 1 == n || d == ' ' || d == '\t') && !letters)
+            return p + 1;
+        return p;
+    }
+    if ((p - s == 1 && d != '.') ||
+        (p - s < 8 && !dg && (s + 8 <= n ? known_abbrev_letters(t, s, p) : known_abbrev(t, s, p))))
+        return 0; /* an initial or abbreviation keeps its period (or is marked) */
+    return p;
+}
+
 /*
  * The common word, nearly every one in news text: ASCII letters and digits ended by white space,
  * plain punctuation, a comma after a letter, or a period that is not the word's own. Emits the
@@ -860,97 +1015,18 @@ static inline int word_fast(tz *z, size_t s, unsigned *gapp, size_t *endp) {
     sl_token *v = o->v;
     size_t cnt = o->n, cap = o->cap;
     int rc = WORD_SLOW;
-#if defined(SCAN_SSE2)
-    /* Class masks of a 64-byte window of the text, bit j for byte base + j. With them a word's
-     * end is a shift and a ctz away: the next word need not wait for a load and compare of
-     * this one's bytes. */
-    size_t base = 0;
-    int have = 0;
-    uint64_t w_alnum = 0, w_upper = 0, w_lower = 0, w_digit = 0;
-#endif
+    run_window win = {0, 0, 0, 0, 0, 0};
     for (;;) {
-        size_t p = s;
         uint64_t up, lo, dg; /* non-zero when the run has upper-case letters, lower, digits */
-#if defined(SCAN_SSE2)
-        uint64_t rest = 0; /* ~alnum from s on, in the window */
-        if (have && s - base < 64)
-            rest = ~w_alnum >> (s - base);
-        if (rest == 0 && s + 64 <= n) {
-            base = s; /* no window yet, or the word runs past its end */
-            have = 1;
-            window(t + s, &w_alnum, &w_upper, &w_lower, &w_digit);
-            rest = ~w_alnum;
-        }
-        if (rest != 0) {
-            size_t off = s - base, len = ctz64(rest);
-            uint64_t m = ((uint64_t)1 << len) - 1; /* the run: len < 64 */
-            up = (w_upper >> off) & m;
-            lo = (w_lower >> off) & m;
-            dg = (w_digit >> off) & m;
-            p = s + len;
-        } else {
-            unsigned acc = run_sse2(t, n, &p);
-            acc |= run_tail(t, n, &p);
-            up = acc & A_UPPER;
-            lo = acc & A_LOWER;
-            dg = acc & A_DIGIT;
-        }
-#elif defined(SCAN_SWAR)
-        /* Eight bytes at a time, the per-byte classes as the high bit of each byte; no branch
-         * per byte, so no mispredicted loop exit at the end of every word. */
-        up = lo = dg = 0;
-        while (p + 8 <= n) {
-            uint64_t x;
-            memcpy(&x, t + p, 8);
-            uint64_t l = BETWEEN(x | BYTES(0x20), 0x60, 0x7B), d = BETWEEN(x, 0x2F, 0x3A);
-            uint64_t stop = ~(l | d) & BYTES(0x80);
-            uint64_t in = (stop & (0 - stop)) - 1; /* the bytes before the first stop */
-            l &= in;
-            dg |= d & in;
-            up |= l & ~(x << 2); /* bit 5 (0x20) of a letter, moved to bit 7: lower case */
-            lo |= l & (x << 2);
-            if (stop) {
-                p += (size_t)ctz64(stop) / 8;
-                break;
-            }
-            p += 8;
-        }
-        unsigned acc = run_tail(t, n, &p);
-        up |= acc & A_UPPER;
-        lo |= acc & A_LOWER;
-        dg |= acc & A_DIGIT;
-#else
-        unsigned acc = run_tail(t, n, &p);
-        up = acc & A_UPPER;
-        lo = acc & A_LOWER;
-        dg = acc & A_DIGIT;
-#endif
-        size_t e = p;
+        size_t p = fast_run(t, n, s, &win, &up, &lo, &dg);
         /* The bytes after the word and its first and last, read once: the token stores below
          * may alias the text (unsigned char) and would force reloads. 0 past the end. */
         unsigned char c = p < n ? t[p] : 0, d = p + 1 < n ? t[p + 1] : 0;
         unsigned char first = t[s], last = t[p - 1];
-        if (!(ascii_class[c] & A_END)) {
-            if (c == ',') {
-                if (last >= '0' && last <= '9')
-                    break; /* perhaps 1,000 */
-            } else if (c == '.') {
-                if (d >= 0x80 || (ascii_class[d] & (A_ALPHA | A_DIGIT)))
-                    break; /* U.S., 3.5, e-mail, "end.Next" */
-                if (ascii_class[first] & A_DIGIT) {
-                    /* "1." opening a line: a list number or rank, one token (as scan_word). */
-                    if (p - s <= 2 && (s == 0 || (gap & SL_TOKF_NEWLINE_BEFORE)) &&
-                        (p + 1 == n || d == ' ' || d == '\t') && !(up | lo))
-                        e = p + 1;
-                } else if ((p - s == 1 && d != '.') ||
-                           (p - s < 8 && !dg &&
-                            (s + 8 <= n ? known_abbrev_letters(t, s, p) : known_abbrev(t, s, p)))) {
-                    break; /* an initial or abbreviation keeps its period (or is marked) */
-                }
-            } else {
-                break;
-            }
-        }
+        size_t e = p;
+        if (!(ascii_class[c] & A_END) &&
+            (e = end_before_mark(t, n, s, p, gap, first, last, c, d, up | lo, dg)) == 0)
+            break;
         unsigned a0 = ascii_class[first];
         unsigned f = gap | ((a0 & A_UPPER) ? SL_TOKF_UPPER_INITIAL : 0u) |
                      (up && !lo ? SL_TOKF_ALL_UPPER : 0u) | (dg ? SL_TOKF_HAS_DIGIT : 0u);

@@ -196,6 +196,33 @@ size_t ent_gaz_match(const ent_gaz *g, const char *text, const sl_token *tok, si
     return covered;
 }
 
+size_t ent_gaz_match_hyphen_prefix(const ent_gaz *g, const char *text, const sl_token *t,
+                                   unsigned *classes, int *exact_case) {
+    if (classes)
+        *classes = 0;
+    if (exact_case)
+        *exact_case = 0;
+    if (!g || !text || !t)
+        return 0;
+    const char *s = text + t->start;
+    char key[MAX_TOKEN_BYTES];
+    for (size_t p = t->end - t->start; p-- > 1;) {
+        if (s[p] != '-')
+            continue;
+        size_t len = ent_gaz_fold(s, p, key, sizeof key);
+        uint32_t node = len == SIZE_MAX ? 0 : find_child(g, 0, key, len, edge_hash(0, key, len));
+        if (!node || !g->nodes[node].classes)
+            continue;
+        sl_token part = {t->start, t->start + p, t->kind, t->flags};
+        if (classes)
+            *classes = g->nodes[node].classes;
+        if (exact_case)
+            *exact_case = spelled_as(g, node, text, &part, 1);
+        return p;
+    }
+    return 0;
+}
+
 int ent_gaz_token_is(const char *text, const sl_token *t, const char *word) {
     size_t len = strlen(word);
     if (t->end - t->start != len)

@@ -45,6 +45,12 @@ void ent_gaz_free(ent_gaz *g);
 size_t ent_gaz_match(const ent_gaz *g, const char *text, const sl_token *tok, size_t ntok, size_t i,
                      unsigned *classes, int *exact_case);
 
+/* For a hyphenated token ("al-Qaeda-linked", "U.S.-led", "Syrian-backed"): the longest
+ * one-word entry that the token starts with, up to a hyphen. Returns its length in bytes (0
+ * when none), with its classes and case as ent_gaz_match() gives them. */
+size_t ent_gaz_match_hyphen_prefix(const ent_gaz *g, const char *text, const sl_token *t,
+                                   unsigned *classes, int *exact_case);
+
 /* ISO 3166-1 alpha-3 code of an entity mention's text ("Syria's", "the United States",
  * "Damascus", "American", "U.S."), NULL when none. A leading "the" and a trailing possessive
  * are ignored; the rest must be one whole entry. When a phrase has several codes, the first

@@ -220,7 +220,7 @@ static int separator(const ctx *c, size_t i) {
            (i + 1 == c->n || (c->tok[i + 1].flags & SL_TOKF_SPACE_BEFORE));
 }
 
-static int is_bullet(const ctx *c, size_t i) {
+static inline int is_bullet(const ctx *c, size_t i) {
     unsigned k = c->tok[i].kind;
     return (k == SL_TOK_PUNCT || k == SL_TOK_SYMBOL) && TL(c, i) == 3 && tok_in(c, i, bullets);
 }
@@ -582,6 +582,109 @@ static int period_ends(ctx *c, enum wclass wc, enum next nx, size_t at, size_t s
 }
 
 /*
+ * The last token of the terminal group at terminal i (of kind tm): a spaced ellipsis ". . ."
+ * (*runp gets its periods when three or more, else 1), then closing quotes and brackets, more
+ * terminals, citations such as [12], and a footnote number before a sentence opener.
+ */
+static size_t terminal_group(const ctx *c, size_t i, enum term tm, size_t *runp) {
+    const sl_token *tok = c->tok;
+    size_t n = c->n;
+    size_t j = i;
+    /* Spaced ellipsis ". . ." as a run of single periods. */
+    size_t run = 1;
+    if (tm == T_PERIOD) {
+        while (i + run < n && tok_eq(c, i + run, ".") &&
+               (tok[i + run].flags & SL_TOKF_SPACE_BEFORE) &&
+               !(tok[i + run].flags & SL_TOKF_NEWLINE_BEFORE))
+            run++;
+        if (run >= 3)
+            j = i + run - 1;
+        else
+            run = 1;
+    }
+    /* Closing quotes and brackets, more terminals, and citations such as [12]. */
+    for (;;) {
+        if (j + 1 < n && !(tok[j + 1].flags & SL_TOKF_SPACE_BEFORE) &&
+            tok[j + 1].kind == SL_TOK_PUNCT &&
+            (tok_in(c, j + 1, closers) || terminal(c, j + 1) != T_NONE)) {
+            j++;
+            continue;
+        }
+        if (j + 3 < n && tok_eq(c, j + 1, "[") && tok[j + 2].kind == SL_TOK_NUMBER &&
+            TL(c, j + 2) <= 3 && tok_eq(c, j + 3, "]")) {
+            j += 3;
+            continue;
+        }
+        /* A footnote number between sentences: "...rights. 4 Even though". */
+        if (j + 2 < n && tm == T_PERIOD && tok[j + 1].kind == SL_TOK_NUMBER && TL(c, j + 1) <= 2 &&
+            tok[j + 2].kind == SL_TOK_WORD && (tok[j + 2].flags & SL_TOKF_UPPER_INITIAL) &&
+            starter_at(c, j + 2)) {
+            j++;
+            continue;
+        }
+        break;
+    }
+    *runp = run;
+    return j;
+}
+
+/*
+ * Whether the terminal group from terminal i (of kind tm, run periods) to token j ends the
+ * sentence that starts at s0 (its content at cs). *cut gets the token to end it at when that is
+ * not j ("compounds. . . . The" ends at the first period), else c->n.
+ */
+static int group_ends(ctx *c, size_t i, size_t j, enum term tm, size_t run, size_t s0, size_t cs,
+                      size_t *cut) {
+    const sl_token *tok = c->tok;
+    size_t at, wtok;
+    enum next nx = next_class(c, j + 1, &at);
+    *cut = c->n;
+    if (run >= 3) {
+        int attached = !(tok[i].flags & SL_TOKF_SPACE_BEFORE);
+        if (nx == NX_END)
+            return 1;
+        if (attached && run >= 4) {
+            /* "compounds. . . . The": the first dot ends it, the ellipsis opens the next. */
+            enum wclass wc = word_class(c, i, T_PERIOD, &wtok);
+            if (period_ends(c, wc, nx, at, s0, i)) {
+                *cut = i;
+                return 1;
+            }
+            return 0;
+        }
+        if (run >= 4)
+            return nx == NX_UPPER || nx == NX_DIGIT;
+        return nx == NX_UPPER && !tok_eq(c, at, "I") && i != s0;
+    }
+    switch (tm) {
+    case T_FULL:
+        return 1;
+    case T_QE:
+        /* "Yahoo! in" reads on; "where did you grow up? india?" does not. */
+        return (nx != NX_LOWER && nx != NX_PUNCT) ||
+               (nx == NX_LOWER && i - s0 >= 2 && tok[at].kind == SL_TOK_WORD &&
+                ((lower_initial(c, s0) && tok[s0].kind == SL_TOK_WORD) || lower_writer(c)));
+    case T_ELLIPSIS:
+        if (i > 0 && tok_eq(c, i - 1, "["))
+            return 0; /* "[...]" marks an omission */
+        return nx == NX_END || (nx == NX_UPPER && !tok_eq(c, at, "I") && i != s0);
+    case T_MULTI:
+    case T_PERIOD:
+    case T_ABBR: {
+        enum wclass wc = word_class(c, i, tm, &wtok);
+        if (wtok == cs && (wtok + 1 == i || wtok == i) && marker_value(c, wtok) && nx != NX_END) {
+            /* A list marker "1." or "a." opening the sentence, not its end. */
+            c->list_next = marker_value(c, wtok) + 1;
+            return 0;
+        }
+        return period_ends(c, wc, nx, at, s0, i);
+    }
+    default:
+        return 0;
+    }
+}
+
+/*
  * The fast path: from token i on, step over the tokens at which no rule of the main loop can
  * fire, and return the first one at which one may. They are inside a sentence (i > s0, and the
  * caller stops at the dateline's dash) with no line break before them. The rules need a
@@ -681,100 +784,10 @@ int sp_split(const sp_config *cfg, const char *text, size_t len, const sl_token 
             i++;
             continue;
         }
-        size_t j = i;   /* last token of the terminal group */
-        size_t cut = n; /* where to end the sentence when it is not j */
-        int ends = 0;
-        enum next nx;
-        size_t at;
-        /* Spaced ellipsis ". . ." as a run of single periods. */
-        size_t run = 1;
-        if (tm == T_PERIOD) {
-            while (i + run < n && tok_eq(&c, i + run, ".") &&
-                   (tok[i + run].flags & SL_TOKF_SPACE_BEFORE) &&
-                   !(tok[i + run].flags & SL_TOKF_NEWLINE_BEFORE))
-                run++;
-            if (run >= 3)
-                j = i + run - 1;
-            else
-                run = 1;
-        }
-        /* Closing quotes and brackets, more terminals, and citations such as [12]. */
-        for (;;) {
-            if (j + 1 < n && !(tok[j + 1].flags & SL_TOKF_SPACE_BEFORE) &&
-                tok[j + 1].kind == SL_TOK_PUNCT &&
-                (tok_in(&c, j + 1, closers) || terminal(&c, j + 1) != T_NONE)) {
-                j++;
-                continue;
-            }
-            if (j + 3 < n && tok_eq(&c, j + 1, "[") && tok[j + 2].kind == SL_TOK_NUMBER &&
-                TL(&c, j + 2) <= 3 && tok_eq(&c, j + 3, "]")) {
-                j += 3;
-                continue;
-            }
-            /* A footnote number between sentences: "...rights. 4 Even though". */
-            if (j + 2 < n && tm == T_PERIOD && tok[j + 1].kind == SL_TOK_NUMBER &&
-                TL(&c, j + 1) <= 2 && tok[j + 2].kind == SL_TOK_WORD &&
-                (tok[j + 2].flags & SL_TOKF_UPPER_INITIAL) && starter_at(&c, j + 2)) {
-                j++;
-                continue;
-            }
-            break;
-        }
-        nx = next_class(&c, j + 1, &at);
-        size_t wtok;
-        if (run >= 3) {
-            int attached = !(tok[i].flags & SL_TOKF_SPACE_BEFORE);
-            if (nx == NX_END) {
-                ends = 1;
-            } else if (attached && run >= 4) {
-                /* "compounds. . . . The": the first dot ends it, the ellipsis opens the next. */
-                enum wclass wc = word_class(&c, i, T_PERIOD, &wtok);
-                if (period_ends(&c, wc, nx, at, s0, i)) {
-                    ends = 1;
-                    cut = i;
-                }
-            } else if (run >= 4) {
-                ends = nx == NX_UPPER || nx == NX_DIGIT;
-            } else {
-                ends = nx == NX_UPPER && !tok_eq(&c, at, "I") && i != s0;
-            }
-        } else {
-            switch (tm) {
-            case T_FULL:
-                ends = 1;
-                break;
-            case T_QE:
-                /* "Yahoo! in" reads on; "where did you grow up? india?" does not. */
-                ends =
-                    (nx != NX_LOWER && nx != NX_PUNCT) ||
-                    (nx == NX_LOWER && i - s0 >= 2 && tok[at].kind == SL_TOK_WORD &&
-                     ((lower_initial(&c, s0) && tok[s0].kind == SL_TOK_WORD) || lower_writer(&c)));
-                break;
-            case T_ELLIPSIS:
-                if (i > 0 && tok_eq(&c, i - 1, "["))
-                    ends = 0; /* "[...]" marks an omission */
-                else
-                    ends = nx == NX_END || (nx == NX_UPPER && !tok_eq(&c, at, "I") && i != s0);
-                break;
-            case T_MULTI:
-            case T_PERIOD:
-            case T_ABBR: {
-                enum wclass wc = word_class(&c, i, tm, &wtok);
-                if (wtok == cs && (wtok + 1 == i || wtok == i) && marker_value(&c, wtok) &&
-                    nx != NX_END) {
-                    /* A list marker "1." or "a." opening the sentence, not its end. */
-                    long v = marker_value(&c, wtok);
-                    c.list_next = v + 1;
-                    ends = 0;
-                } else {
-                    ends = period_ends(&c, wc, nx, at, s0, i);
-                }
-                break;
-            }
-            default:
-                break;
-            }
-        }
+        size_t run;
+        size_t j = terminal_group(&c, i, tm, &run); /* last token of the terminal group */
+        size_t cut;                                 /* where to end the sentence when not j */
+        int ends = group_ends(&c, i, j, tm, run, s0, cs, &cut);
         if (ends) {
             size_t last = cut < n ? cut : j;
             if ((rc = add(&c, s0, last)) != SL_OK)

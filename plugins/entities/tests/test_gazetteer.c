@@ -136,6 +136,35 @@ static void case_folding(void **state) {
                  ENT_GAZ_COUNTRY, 1);
 }
 
+/* The hyphen prefix of the first token of text: its text, classes and case. */
+static void expect_prefix(const char *text, const char *want, unsigned cls, int exact) {
+    slc_tokens t = {0};
+    assert_int_equal(slc_tokenize(text, strlen(text), &t), SL_OK);
+    assert_true(t.n > 0);
+    unsigned classes = 0;
+    int ex = -1;
+    size_t len = ent_gaz_match_hyphen_prefix(bundled, text, &t.v[0], &classes, &ex);
+    char got[64];
+    snprintf(got, sizeof got, "%.*s", (int)len, text + t.v[0].start);
+    if (strcmp(got, want) != 0)
+        fail_msg("hyphen prefix of \"%s\": \"%s\", want \"%s\"", text, got, want);
+    if (len && (!(classes & cls) || ex != exact))
+        fail_msg("\"%s\": classes %#x, exact %d", want, classes, ex);
+    if (!len)
+        assert_int_equal(classes, 0);
+    slc_tokens_free(&t);
+}
+
+static void hyphen_prefixes(void **state) {
+    (void)state;
+    expect_prefix("al-Qaeda-linked groups", "al-Qaeda", ENT_GAZ_ORG, 1);
+    expect_prefix("U.S.-led coalition", "U.S.", ENT_GAZ_COUNTRY, 1);
+    expect_prefix("Syrian-backed forces", "Syrian", ENT_GAZ_NATIONALITY, 1);
+    expect_prefix("SYRIAN-BACKED FORCES", "SYRIAN", ENT_GAZ_NATIONALITY, 0);
+    expect_prefix("pro-Western views", "", 0, 0);
+    expect_prefix("Syria", "", 0, 0);
+}
+
 static void out_of_range(void **state) {
     (void)state;
     const char *text = "Syria";
@@ -323,7 +352,7 @@ int main(void) {
         cmocka_unit_test(case_folding),   cmocka_unit_test(out_of_range),
         cmocka_unit_test(country_codes),  cmocka_unit_test(small_file_semantics),
         cmocka_unit_test(broken_files),   cmocka_unit_test(huge_file),
-        cmocka_unit_test(random_bytes),
+        cmocka_unit_test(random_bytes),   cmocka_unit_test(hyphen_prefixes),
     };
     return cmocka_run_group_tests(tests, load_bundled, free_bundled);
 }

@@ -1,0 +1,313 @@
+/* Phrase dictionaries over word hashes (see dict.h). */
+#include "dict.h"
+
+#include "sluice/sluice.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t ev_word_hash(const char *s, size_t len) {
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        /* U+2019 and U+2018 are the apostrophe of "Russia’s" */
+        if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+            ((unsigned char)s[i + 2] == 0x99 || (unsigned char)s[i + 2] == 0x98)) {
+            c = '\'';
+            i += 2;
+        } else if (c >= 'A' && c <= 'Z') {
+            c = (unsigned char)(c + 32);
+        }
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return h ? h : 1;
+}
+
+void ev_dict_init(ev_dict *d) {
+    memset(d, 0, sizeof *d);
+}
+
+void ev_dict_free(ev_dict *d) {
+    free(d->elems);
+    free(d->phrases);
+    free(d->keys);
+    free(d->heads);
+    memset(d, 0, sizeof *d);
+}
+
+static size_t slot_of(uint64_t h, size_t nslots) {
+    return (size_t)((h ^ (h >> 29)) * 0x9E3779B97F4A7C15ull >> 7) & (nslots - 1);
+}
+
+static int grow_table(ev_dict *d) {
+    size_t ns = d->nslots ? d->nslots * 2 : 256;
+    uint64_t *keys = calloc(ns, sizeof *keys);
+    uint32_t *heads = malloc(ns * sizeof *heads);
+    if (!keys || !heads) {
+        free(keys);
+        free(heads);
+        return SL_ENOMEM;
+    }
+    for (size_t i = 0; i < d->nslots; i++) {
+        if (!d->keys[i])
+            continue;
+        size_t s = slot_of(d->keys[i], ns);
+        while (keys[s])
+            s = (s + 1) & (ns - 1);
+        keys[s] = d->keys[i];
+        heads[s] = d->heads[i];
+    }
+    free(d->keys);
+    free(d->heads);
+    d->keys = keys;
+    d->heads = heads;
+    d->nslots = ns;
+    return SL_OK;
+}
+
+/* The slot of word h: its own, or the empty one where it would go. */
+static size_t find_slot(const ev_dict *d, uint64_t h) {
+    size_t s = slot_of(h, d->nslots);
+    while (d->keys[s] && d->keys[s] != h)
+        s = (s + 1) & (d->nslots - 1);
+    return s;
+}
+
+static int same_phrase(const ev_dict *d, const ev_phrase *p, const uint64_t *e, size_t n) {
+    return p->n == n && memcmp(d->elems + p->elem, e, n * sizeof *e) == 0;
+}
+
+int ev_dict_add(ev_dict *d, const uint64_t *elems, size_t n, uint32_t value, int unique) {
+    if (n == 0 || n > EV_PHRASE_MAX || elems[0] == EV_GAP || elems[n - 1] == EV_GAP)
+        return SL_EINVAL;
+    if ((d->nkeys + 1) * 4 >= d->nslots * 3 && grow_table(d) != SL_OK)
+        return SL_ENOMEM;
+    size_t s = find_slot(d, elems[0]);
+    uint32_t head = d->keys[s] ? d->heads[s] : UINT32_MAX;
+    if (unique)
+        for (uint32_t p = head; p != UINT32_MAX; p = d->phrases[p].next)
+            if (same_phrase(d, &d->phrases[p], elems, n))
+                return 1;
+    if (d->nelems + n > d->capelems) {
+        size_t cap = d->capelems ? d->capelems * 2 : 1024;
+        while (cap < d->nelems + n)
+            cap *= 2;
+        uint64_t *e = realloc(d->elems, cap * sizeof *e);
+        if (!e)
+            return SL_ENOMEM;
+        d->elems = e;
+        d->capelems = cap;
+    }
+    if (d->nphrases == d->capphrases) {
+        size_t cap = d->capphrases ? d->capphrases * 2 : 256;
+        ev_phrase *p = realloc(d->phrases, cap * sizeof *p);
+        if (!p)
+            return SL_ENOMEM;
+        d->phrases = p;
+        d->capphrases = cap;
+    }
+    if (d->nphrases >= UINT32_MAX - 1)
+        return SL_ETOOBIG;
+    ev_phrase *p = &d->phrases[d->nphrases];
+    p->elem = (uint32_t)d->nelems;
+    p->n = (uint16_t)n;
+    p->words = 0;
+    for (size_t i = 0; i < n; i++)
+        p->words = (uint16_t)(p->words + (elems[i] != EV_GAP));
+    p->value = value;
+    /* append to the chain so that earlier phrases are tried (and win ties) first */
+    p->next = UINT32_MAX;
+    memcpy(d->elems + d->nelems, elems, n * sizeof *elems);
+    d->nelems += n;
+    if (!d->keys[s]) {
+        d->keys[s] = elems[0];
+        d->heads[s] = (uint32_t)d->nphrases;
+        d->nkeys++;
+    } else {
+        uint32_t q = d->heads[s];
+        while (d->phrases[q].next != UINT32_MAX)
+            q = d->phrases[q].next;
+        d->phrases[q].next = (uint32_t)d->nphrases;
+    }
+    d->nphrases++;
+    return SL_OK;
+}
+
+int ev_dict_has_first(const ev_dict *d, uint64_t h) {
+    return d->nslots && d->keys[find_slot(d, h)] == h;
+}
+
+/* End (exclusive) of elements e[k..n) matched from token j on, or 0 when they do not match.
+ * A gap takes as few tokens as it can. */
+static size_t match_from(const uint64_t *e, size_t k, size_t ne, const uint64_t *h,
+                         const unsigned char *stop, size_t n, size_t j) {
+    for (; k < ne; k++) {
+        if (e[k] == EV_GAP) {
+            for (size_t g = 0; g <= EV_GAP_MAX && j + g < n; g++) {
+                size_t end = match_from(e, k + 1, ne, h, stop, n, j + g);
+                if (end)
+                    return end;
+                if (stop && stop[j + g])
+                    break;
+            }
+            return 0;
+        }
+        if (j >= n || h[j] != e[k])
+            return 0;
+        j++;
+    }
+    return j;
+}
+
+int ev_dict_match(const ev_dict *d, const uint64_t *h, const unsigned char *stop, size_t n,
+                  size_t i, ev_match *m) {
+    if (!d->nslots || i >= n)
+        return 0;
+    size_t s = find_slot(d, h[i]);
+    if (d->keys[s] != h[i])
+        return 0;
+    int found = 0;
+    for (uint32_t p = d->heads[s]; p != UINT32_MAX; p = d->phrases[p].next) {
+        const ev_phrase *ph = &d->phrases[p];
+        if (found && ph->words < m->words)
+            continue;
+        size_t end = match_from(d->elems + ph->elem, 1, ph->n, h, stop, n, i + 1);
+        if (!end)
+            continue;
+        if (found && (ph->words < m->words || (ph->words == m->words && end <= m->end)))
+            continue;
+        m->start = i;
+        m->end = end;
+        m->value = ph->value;
+        m->words = ph->words;
+        m->phrase = p;
+        found = 1;
+    }
+    return found;
+}
+
+void ev_wordset_free(ev_wordset *s) {
+    free(s->keys);
+    free(s->vals);
+    memset(s, 0, sizeof *s);
+}
+
+int ev_wordset_add(ev_wordset *s, uint64_t h, uint32_t val) {
+    if ((s->n + 1) * 2 >= s->nslots) {
+        size_t ns = s->nslots ? s->nslots * 2 : 64;
+        uint64_t *keys = calloc(ns, sizeof *keys);
+        uint32_t *vals = calloc(ns, sizeof *vals);
+        if (!keys || !vals) {
+            free(keys);
+            free(vals);
+            return SL_ENOMEM;
+        }
+        for (size_t i = 0; i < s->nslots; i++) {
+            if (!s->keys[i])
+                continue;
+            size_t j = slot_of(s->keys[i], ns);
+            while (keys[j])
+                j = (j + 1) & (ns - 1);
+            keys[j] = s->keys[i];
+            vals[j] = s->vals[i];
+        }
+        free(s->keys);
+        free(s->vals);
+        s->keys = keys;
+        s->vals = vals;
+        s->nslots = ns;
+    }
+    size_t j = slot_of(h, s->nslots);
+    while (s->keys[j] && s->keys[j] != h)
+        j = (j + 1) & (s->nslots - 1);
+    if (!s->keys[j]) {
+        s->keys[j] = h;
+        s->n++;
+    }
+    s->vals[j] |= val;
+    return SL_OK;
+}
+
+uint32_t ev_wordset_get(const ev_wordset *s, uint64_t h) {
+    if (!s->nslots)
+        return 0;
+    size_t j = slot_of(h, s->nslots);
+    while (s->keys[j]) {
+        if (s->keys[j] == h)
+            return s->vals[j];
+        j = (j + 1) & (s->nslots - 1);
+    }
+    return 0;
+}
+
+static int strncasecmp_ascii(const char *a, const char *b, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        int x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z')
+            x += 32;
+        if (y >= 'A' && y <= 'Z')
+            y += 32;
+        if (x != y)
+            return x - y;
+    }
+    return 0;
+}
+
+static int is_sep(char c) {
+    return c == ' ' || c == '_' || c == '\t';
+}
+
+/* Emit word w, splitting a clitic ('s n't 're 've 'll 'd 'm) off its end as the tokenizer
+ * does. */
+static int emit_word(const char *w, size_t len, int (*fn)(void *, const char *, size_t), void *ctx,
+                     int *count) {
+    static const char *const clitics[] = {"n't", "'s", "'re", "'ve", "'ll", "'d", "'m"};
+    for (size_t k = 0; k < sizeof clitics / sizeof *clitics; k++) {
+        size_t cl = strlen(clitics[k]);
+        if (len > cl && strncasecmp_ascii(w + len - cl, clitics[k], cl) == 0) {
+            if (fn(ctx, w, len - cl) != 0 || fn(ctx, w + len - cl, cl) != 0)
+                return -1;
+            *count += 2;
+            return 0;
+        }
+    }
+    if (fn(ctx, w, len) != 0)
+        return -1;
+    (*count)++;
+    return 0;
+}
+
+int ev_phrase_words(const char *s, size_t len, int (*fn)(void *ctx, const char *w, size_t wlen),
+                    void *ctx) {
+    int count = 0;
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && is_sep(s[i]))
+            i++;
+        size_t b = i;
+        while (i < len && !is_sep(s[i]))
+            i++;
+        if (i == b)
+            break;
+        if (i - b == 3 && memcmp(s + b, "...", 3) == 0) {
+            if (fn(ctx, s + b, 0) != 0)
+                return -1;
+            count++;
+            continue;
+        }
+        /* a trailing comma is a token of its own */
+        size_t e = i;
+        int comma = e - b > 1 && s[e - 1] == ',';
+        if (comma)
+            e--;
+        if (emit_word(s + b, e - b, fn, ctx, &count) != 0)
+            return -1;
+        if (comma) {
+            if (fn(ctx, ",", 1) != 0)
+                return -1;
+            count++;
+        }
+    }
+    return count;
+}
