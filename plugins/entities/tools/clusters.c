@@ -28,7 +28,12 @@
 
 #define NO_WORD UINT32_MAX
 
+/* The output is written here and renamed at the end, so a failed run leaves the old file. */
+static char *tmp_path;
+
 static void die(const char *fmt, const char *arg) {
+    if (tmp_path)
+        remove(tmp_path);
     fprintf(stderr, "sluice-entities-clusters: ");
     fprintf(stderr, fmt, arg);
     fputc('\n', stderr);
@@ -168,8 +173,9 @@ static void read_jsonl(const char *path, vocab *v, corpus *c, slc_tokens *tok) {
         json_error_t jerr;
         json_t *rec = json_loadb(line, (size_t)got, 0, &jerr);
         if (!rec || !json_is_object(rec)) {
-            fprintf(stderr, "sluice-entities-clusters: %s:%zu: not a JSON object\n", path, lineno);
-            exit(1);
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s:%zu: not a JSON object", path, lineno);
+            die("%s", msg);
         }
         static const char *const fields[] = {"title", "text"};
         for (size_t k = 0; k < 2; k++) {
@@ -663,6 +669,18 @@ int main(int argc, char **argv) {
     if (!out_path || first_input == argc)
         usage();
 
+    /* Fail before the work, not after it, when the output cannot be written. */
+    size_t out_len = strlen(out_path);
+    tmp_path = xcalloc(out_len + 5, 1);
+    memcpy(tmp_path, out_path, out_len);
+    memcpy(tmp_path + out_len, ".tmp", 5);
+    FILE *f = fopen(tmp_path, "w");
+    if (!f) {
+        char *bad = tmp_path;
+        tmp_path = NULL;
+        die("cannot write %s", bad);
+    }
+
     double t0 = seconds();
     vocab v = {0};
     corpus c = {0};
@@ -738,14 +756,15 @@ int main(int argc, char **argv) {
         lines[w].count = count[w];
     }
     qsort(lines, nwords, sizeof *lines, by_bits_then_count);
-    FILE *f = fopen(out_path, "w");
-    if (!f)
-        die("cannot write %s", out_path);
     for (size_t w = 0; w < nwords; w++)
         fprintf(f, "%s\t%s\t%llu\n", lines[w].word, lines[w].bits,
                 (unsigned long long)lines[w].count);
-    if (fclose(f) != 0)
-        die("cannot write %s", out_path);
+    if (ferror(f) | fclose(f))
+        die("cannot write %s", tmp_path);
+    if (rename(tmp_path, out_path) != 0)
+        die("cannot rename the output to %s", out_path);
+    free(tmp_path);
+    tmp_path = NULL;
     fprintf(stderr, "wrote %zu words in %zu clusters to %s, %.1f s in all\n", nwords, t.nleaves,
             out_path, seconds() - t0);
 
