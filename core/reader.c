@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,6 +39,8 @@ int slc_reader_open(slc_reader *r, const char *path, slc_input_format format, si
             return SL_EIO;
         }
     }
+    struct stat st;
+    r->may_stall = fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode);
     r->chunk_cap = CHUNK_SIZE;
     r->chunk = malloc(r->chunk_cap);
     if (!r->chunk) {
@@ -143,11 +147,22 @@ static int is_blank(const char *s, size_t n) {
     return 1;
 }
 
+/* Whether a whole line is ready: in the buffer, or more input waiting to be read. Only
+ * asked at the start of a record, so a record is never cut by a stall. */
+static int line_ready(const slc_reader *r) {
+    if (r->eof || memchr(r->chunk + r->pos, '\n', r->end - r->pos))
+        return 1;
+    struct pollfd p = {.fd = r->fd, .events = POLLIN};
+    return poll(&p, 1, 0) != 0; /* data, end of input, an error: read() will tell */
+}
+
 static int read_line_doc(slc_reader *r, sl_doc *doc, slc_buf *err) {
     const char *line = "";
     size_t len = 0, too_long = 0;
     int rc;
     do {
+        if (r->stall_check && r->may_stall && !line_ready(r))
+            return SLC_READ_STALLED;
         rc = next_line(r, &line, &len, &too_long, err);
         if (rc <= 0)
             return rc;

@@ -28,6 +28,8 @@ typedef struct slc_reader {
     size_t raw_len;
     slc_buf scratch; /* UTF-8 repair, ids */
     int finished;    /* whole-file formats: the one document was produced */
+    int may_stall;   /* not a regular file: input can pause (a pipe, a terminal, a socket) */
+    int stall_check; /* set by the caller: say when no whole record can be read right now */
     int interrupted; /* a stop was asked for while reading: what is half read is dropped */
 } slc_reader;
 
@@ -37,8 +39,13 @@ int slc_input_format_parse(const char *name);
 /* Open path ("-" for standard input). 0, or SL_EIO with a message in err. */
 int slc_reader_open(slc_reader *r, const char *path, slc_input_format format, size_t max_doc,
                     slc_buf *err);
+/* Returned by slc_reader_next() with stall_check set when the input has no whole record
+ * ready now: the caller may write out what it holds, then call again (which then waits). */
+#define SLC_READ_STALLED 2
+
 /* Read the next document into doc (reset first): 1 when one was read (it may be marked
- * failed, for a malformed record), 0 at the end, SL_EIO on a read error (message in err). */
+ * failed, for a malformed record), 0 at the end, SL_EIO on a read error (message in err),
+ * SLC_READ_STALLED (see above). */
 int slc_reader_next(slc_reader *r, sl_doc *doc, slc_buf *err);
 /* The raw bytes of the last record, as read (for the dead-letter file). */
 const char *slc_reader_raw(const slc_reader *r, size_t *len);

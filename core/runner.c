@@ -24,7 +24,8 @@ static const slc_plugin_lib *load_stage_plugin(slc_pipeline *p, const slc_stage_
     slc_buf err = {0};
     char *path = slc_plugin_resolve(&p->search, st->plugin, p->spec.dir, &err);
     if (!path) {
-        slc_diag_error(diag, p->spec.path, st->plugin_mark, num, st->plugin, "%s", err.p);
+        slc_diag_error(diag, p->spec.path, st->plugin_mark, num, st->plugin, "%s",
+                       err.p ? err.p : "out of memory");
         slc_buf_free(&err);
         return NULL;
     }
@@ -37,7 +38,8 @@ static const slc_plugin_lib *load_stage_plugin(slc_pipeline *p, const slc_stage_
     int rc = slc_plugin_open(path, &lib, &err);
     free(path);
     if (rc != 0) {
-        slc_diag_error(diag, p->spec.path, st->plugin_mark, num, st->plugin, "%s", err.p);
+        slc_diag_error(diag, p->spec.path, st->plugin_mark, num, st->plugin, "%s",
+                       err.p ? err.p : sl_strerror(rc));
         slc_buf_free(&err);
         return NULL;
     }
@@ -55,13 +57,13 @@ static const slc_plugin_lib *load_stage_plugin(slc_pipeline *p, const slc_stage_
  * that ends without a sink gets the default one when default_sink is set. */
 static int load_stages(slc_pipeline *p, char *const *plugin_dirs, size_t ndirs, int default_sink,
                        slc_diag *diag) {
-    if (slc_search_path_init(&p->search, plugin_dirs, ndirs) != 0)
-        return -1;
     size_t n = p->spec.nstages;
-    p->libs = calloc(n + 1, sizeof *p->libs);
-    p->stages = calloc(n + 1, sizeof *p->stages);
-    if (!p->libs || !p->stages)
+    if (slc_search_path_init(&p->search, plugin_dirs, ndirs) != 0 ||
+        !(p->libs = calloc(n + 1, sizeof *p->libs)) ||
+        !(p->stages = calloc(n + 1, sizeof *p->stages))) {
+        slc_diag_error(diag, p->spec.path, (slc_mark){0, 0}, 0, NULL, "out of memory");
         return -1;
+    }
     for (size_t i = 0; i < n; i++) {
         const slc_stage_spec *st = &p->spec.stages[i];
         slc_stage *s = &p->stages[p->nstages++];
@@ -267,10 +269,14 @@ typedef struct run {
     slc_run_stats *stats;
     FILE *dead;
     int status;
-    int stop;       /* stop at once: what is in flight is dropped, as if never read */
-    int input_done; /* no more documents: the inputs are read, or a stop was asked for */
-    size_t split;   /* stages [first, split) run in the workers, [split, n) in this thread */
-    size_t first;   /* 1 when stage 0 is a source, else 0 */
+    int stop;         /* stop at once: what is in flight is dropped, as if never read */
+    int input_done;   /* no more documents: the inputs are read, or a stop was asked for */
+    int watch_stalls; /* a stage can sync: notice when the input pauses */
+    int wait_next;    /* the input paused and the stages synced: now wait for it */
+    int stalled;      /* the last read found the input paused */
+    int sync_each;    /* sync the stages after every document (--unbuffered, a terminal) */
+    size_t split;     /* stages [first, split) run in the workers, [split, n) in this thread */
+    size_t first;     /* 1 when stage 0 is a source, else 0 */
     /* the input being read */
     char *const *inputs;
     size_t ninputs, next_input;
@@ -311,12 +317,12 @@ static void record_failure(run *r, const sl_doc *doc, const slc_stage *s, const 
 /* Returned by call_plugin() when the plugin crashed: the guard jumped back. */
 #define CRASHED INT_MIN
 
-enum plugin_call { CALL_PROCESS, CALL_READ, CALL_FLUSH };
+enum plugin_call { CALL_PROCESS, CALL_READ, CALL_FLUSH, CALL_SYNC };
 
 /* Call one plugin function under the crash guard: its status, or CRASHED after a fatal
  * signal (the stage is then marked crashed and slc_guard_recovered() describes it). */
 static int call_plugin(slc_stage *s, enum plugin_call call, sl_doc *doc) {
-    static const char *const names[] = {"process", "read", "flush"};
+    static const char *const names[] = {"process", "read", "flush", "sync"};
     const sl_plugin *d = s->lib->desc;
     if (slc_guard_installed()) {
         /* No signal mask saved: sigsetjmp stays a few register stores per call. */
@@ -329,7 +335,8 @@ static int call_plugin(slc_stage *s, enum plugin_call call, sl_doc *doc) {
     slc_guard_enter(s->number, stage_name(s), names[call]);
     int rc = call == CALL_PROCESS ? d->process(s->state, doc)
              : call == CALL_READ  ? d->read(s->state, doc)
-                                  : d->flush(s->state);
+             : call == CALL_FLUSH ? d->flush(s->state)
+                                  : d->sync(s->state);
     slc_guard_leave();
     return rc;
 }
@@ -353,6 +360,35 @@ int slc_pipeline_process(slc_pipeline *p, sl_doc *doc, size_t first, slc_stage *
     return run_stages(p->stages, first, p->nstages, doc, failed);
 }
 
+/* Let the stages write out what they hold, for a reader downstream that waits (sync); a
+ * stage that cannot write stops the run. */
+static void sync_stages(run *r) {
+    slc_run_stats *st = r->stats;
+    for (size_t i = 0; i < r->p->nstages && !r->stop; i++) {
+        slc_stage *s = &r->p->stages[i];
+        if (!SL_PLUGIN_HAS(s->lib->desc, sync) || s->crashed)
+            continue;
+        int rc = call_plugin(s, CALL_SYNC, NULL);
+        if (rc == SL_OK)
+            continue;
+        r->stop = 1;
+        if (rc == SL_EPIPE) {
+            st->broken_pipe = 1;
+        } else if (rc == CRASHED) {
+            fprintf(stderr, "sluice: stage %d (plugin %s): crashed in sync: %s\n", s->number,
+                    stage_name(s), slc_guard_recovered());
+            st->crashed = 1;
+            st->output_failed = 1;
+            r->status = SLC_EXIT_CRASH;
+        } else {
+            fprintf(stderr, "sluice: stage %d (plugin %s): sync failed: %s\n", s->number,
+                    stage_name(s), sl_strerror(rc));
+            st->output_failed = 1;
+            r->status = SLC_EXIT_IO;
+        }
+    }
+}
+
 /* Account for one document that went through the stages (or failed in them) with status rc;
  * crash_what describes a crash (rc CRASHED). raw is the input record, for the dead-letter
  * file. */
@@ -363,6 +399,8 @@ static void finish_doc(run *r, sl_doc *doc, int rc, slc_stage *s, const char *cr
     if (rc == SL_OK) {
         st->repaired += slc_doc_repairs(doc);
         st->written++;
+        if (r->sync_each)
+            sync_stages(r);
         return;
     }
     if (rc == CRASHED) { /* fail the document and stop; the other stages still flush */
@@ -425,11 +463,13 @@ static int next_from_inputs(run *r, sl_doc *doc) {
             }
             r->reader_open = 1;
         }
+        r->reader.stall_check = r->watch_stalls && !r->wait_next;
+        r->wait_next = 0;
         int rc = slc_reader_next(&r->reader, doc, &err);
-        if (rc == 1)
-            return 1;
+        if (rc == 1 || rc == SLC_READ_STALLED)
+            return rc;
         if (rc < 0 && !slc_interrupted()) {
-            fprintf(stderr, "sluice: %s\n", err.p ? err.p : "read error");
+            fprintf(stderr, "sluice: %s\n", err.p ? err.p : sl_strerror(rc));
             r->status = rc == SL_ENOMEM ? SLC_EXIT_INTERNAL : SLC_EXIT_IO;
             r->stop = rc == SL_ENOMEM;
         }
@@ -465,16 +505,25 @@ static int next_from_source(run *r, sl_doc *doc) {
 }
 
 /* The next document to run, from the source plugin or the inputs: 1, or 0 when there is no
- * more (the inputs are read, a stop was asked for, or the run must stop). */
+ * more (the inputs are read, a stop was asked for, or the run must stop), or, when the input
+ * paused with nothing whole to read, SLC_READ_STALLED (r->stalled set). */
 static int next_doc(run *r, sl_doc *doc) {
     if (r->stop || r->input_done || slc_interrupted()) {
         r->input_done = 1;
         return 0;
     }
     int got = r->first ? next_from_source(r, doc) : next_from_inputs(r, doc);
+    r->stalled = got == SLC_READ_STALLED;
     if (!got)
         r->input_done = 1;
     return got;
+}
+
+/* The input paused: what was read is written out before waiting for more. */
+static void on_stall(run *r) {
+    sync_stages(r);
+    r->stalled = 0;
+    r->wait_next = 1;
 }
 
 /* The raw input record of the document just read, for the dead-letter file. */
@@ -485,7 +534,12 @@ static const char *last_raw(const run *r, size_t *len) {
 
 /* One worker thread at a time per document, all stages in this thread. */
 static void run_sequential(run *r, sl_doc *doc) {
-    while (next_doc(r, doc)) {
+    int got;
+    while ((got = next_doc(r, doc)) != 0) {
+        if (got == SLC_READ_STALLED) {
+            on_stall(r);
+            continue;
+        }
         size_t raw_len;
         const char *raw = last_raw(r, &raw_len);
         slc_stage *s = NULL;
@@ -628,7 +682,7 @@ static job *new_jobs(size_t n) {
 static int fill_batch(run *r, job *j) {
     size_t bytes = 0;
     j->n = 0;
-    while (j->n < BATCH_DOCS && bytes < BATCH_BYTES && next_doc(r, j->docs[j->n].doc)) {
+    while (j->n < BATCH_DOCS && bytes < BATCH_BYTES && next_doc(r, j->docs[j->n].doc) == 1) {
         job_doc *d = &j->docs[j->n++];
         size_t raw_len = 0;
         const char *raw = last_raw(r, &raw_len);
@@ -646,7 +700,7 @@ static int fill_batch(run *r, job *j) {
 static void feed_workers(run *r, slc_workers *w) {
     for (;;) {
         job *j;
-        while (!r->input_done && (j = slc_workers_acquire(w)) != NULL) {
+        while (!r->input_done && !r->stalled && (j = slc_workers_acquire(w)) != NULL) {
             if (!fill_batch(r, j)) {
                 slc_workers_unacquire(w, j);
                 break;
@@ -668,6 +722,8 @@ static void feed_workers(run *r, slc_workers *w) {
         if ((j = slc_workers_retire(w, 1)) == NULL) {
             if (r->input_done)
                 return;
+            if (r->stalled) /* all that was read is out of the workers: write it out */
+                on_stall(r);
             continue;
         }
         retire(r, j);
@@ -767,14 +823,21 @@ int slc_pipeline_run(slc_pipeline *p, const slc_run_options *o, slc_run_stats *s
                 strerror(errno));
         return SLC_EXIT_IO;
     }
+    for (size_t i = 0; i < p->nstages; i++)
+        r.watch_stalls |= SL_PLUGIN_HAS(p->stages[i].lib->desc, sync);
+    r.sync_each = r.watch_stalls && (o->unbuffered || isatty(STDOUT_FILENO));
     size_t nworkers = slc_pipeline_workers(p, o->jobs);
     r.split = parallel_split(p, r.first);
     if (nworkers > 1) {
         run_parallel(&r, nworkers);
     } else {
         sl_doc *doc = slc_doc_new();
-        if (!doc)
+        if (!doc) {
+            fputs("sluice: out of memory\n", stderr);
+            if (r.dead)
+                fclose(r.dead);
             return SLC_EXIT_INTERNAL;
+        }
         run_sequential(&r, doc);
         slc_doc_free(doc);
     }

@@ -73,6 +73,7 @@ typedef struct slc_run_options {
     size_t ninputs;
     size_t jobs;   /* worker threads for the stages that allow it (-j); 0: one per processor */
     int unordered; /* with workers: sinks see documents as they finish, not in input order */
+    int unbuffered; /* sync the sinks after every document (also when stdout is a terminal) */
 } slc_run_options;
 
 typedef struct slc_run_stats {

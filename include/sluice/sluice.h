@@ -397,6 +397,10 @@ typedef struct sl_plugin {
      * earlier stage writes. NULL: none. */
     const char *reads;
     const char *writes;
+    /** Write out what is buffered so far, for a reader downstream that is waiting: the input
+     * paused, or the user asked for unbuffered output. Unlike flush, more documents may
+     * follow. May be NULL (nothing is held back). */
+    int (*sync)(void *state);
 } sl_plugin;
 
 /** Whether a plugin descriptor provides `member` (the plugin may be older than this header). */

@@ -162,6 +162,11 @@ static int jsonl_flush(void *state) {
     return rc;
 }
 
+/* Hand over the lines held so far: a reader downstream is waiting. */
+static int jsonl_sync(void *state) {
+    return jsonl_flush(state);
+}
+
 static void jsonl_destroy(void *state) {
     jsonl_sink *s = state;
     if (s->own_fd)
@@ -181,6 +186,7 @@ static const sl_plugin plugin = {
     .create = jsonl_create,
     .process = jsonl_process,
     .flush = jsonl_flush,
+    .sync = jsonl_sync,
     .destroy = jsonl_destroy,
     .check = jsonl_check,
     .flags = SL_PLUGIN_ORDERED,
