@@ -49,6 +49,7 @@ struct ent_canon {
     mention_key *info;
     size_t *last; /* per name id: the latest mention so far with that name */
     size_t capinfo;
+    size_t resolved; /* mentions of the last successful ent_canon_resolve(); 0 after a failure */
     key_map per_names, org_names, suffixes, initials;
 };
 
@@ -351,6 +352,8 @@ int ent_canon_resolve(ent_canon *c, const char *text, size_t len, const ent_cano
                       size_t n, size_t *canon) {
     for (size_t i = 0; i < n; i++)
         canon[i] = i;
+    if (c)
+        c->resolved = 0;
     if (!c || !text || n == 0)
         return 0;
     if (n > INT32_MAX - 1 || prepare(c, n) != 0)
@@ -415,5 +418,44 @@ int ent_canon_resolve(ent_canon *c, const char *text, size_t len, const ent_cano
             canon[i] = c->last[full] != SIZE_MAX ? c->last[full] : (size_t)full;
         c->last[k->name] = i;
     }
+    c->resolved = n;
     return 0;
+}
+
+size_t ent_canon_person_of(ent_canon *c, const char *text, size_t len, const ent_canon_mention *m,
+                           size_t n, size_t *person) {
+    for (size_t i = 0; i < n; i++)
+        person[i] = SIZE_MAX;
+    if (!c || !text || n == 0 || c->resolved != n)
+        return 0;
+    size_t found = 0;
+    for (size_t i = 0; i < n; i++)
+        c->last[i] = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].label == ENT_CANON_PER) {
+            if (c->info[i].len)
+                c->last[c->info[i].name] = i;
+            continue;
+        }
+        if (m[i].start >= m[i].end || m[i].end > len)
+            continue;
+        const char *base = text + m[i].start;
+        if (slc_tokenize(base, m[i].end - m[i].start, &c->tok) != SL_OK || c->tok.n == 0)
+            continue;
+        size_t a, b;
+        uint32_t off, klen;
+        name_tokens(c, base, c->tok.v, c->tok.n, ENT_CANON_PER, &a, &b);
+        if (append_key(c, base, c->tok.v, a, b, 1, &off, &klen) != 0 || !klen)
+            continue;
+        /* The last words of one full name, else a person's name as it stands. */
+        int32_t x = map_get(c, &c->suffixes, off, klen);
+        if (x == NONE)
+            x = map_get(c, &c->per_names, off, klen);
+        c->nkeys = off;
+        if (x < 0)
+            continue;
+        person[i] = c->last[x] != SIZE_MAX ? c->last[x] : (size_t)x;
+        found++;
+    }
+    return found;
 }

@@ -42,6 +42,14 @@ void ent_canon_free(ent_canon *c);
 int ent_canon_resolve(ent_canon *c, const char *text, size_t len, const ent_canon_mention *m,
                       size_t n, size_t *canon);
 
+/* After ent_canon_resolve() on the same mentions: for each mention not labelled PER whose name
+ * proper is a person's in the document (the last words of exactly one full name, as "Kerry"
+ * tagged ORG after "John Kerry", or the same words as a person mention), person[i] is the
+ * index of that person's mention (the nearest earlier, else the first); SIZE_MAX for the
+ * others. Returns how many were found; a tagger may relabel them PER for consistency. */
+size_t ent_canon_person_of(ent_canon *c, const char *text, size_t len, const ent_canon_mention *m,
+                           size_t n, size_t *person);
+
 /* The name proper of a mention: [*name_start, *name_end) inside [m->start, m->end) without
  * leading titles (person mentions), a leading "the" (others) or a trailing possessive. */
 void ent_canon_name(ent_canon *c, const char *text, const ent_canon_mention *m, size_t *name_start,

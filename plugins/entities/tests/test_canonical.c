@@ -167,6 +167,35 @@ static void acronyms(void **state) {
     CANON(gaz, mixed, x, 0, 1, 2, 3);
 }
 
+static void person_like_mentions(void **state) {
+    (void)state;
+    const char *text = "KERRY IN GENEVA\n\nJohn Kerry met Sergei Lavrov. Kerry said. John Smith "
+                       "and Jane Smith came; Smith left. Lavrov agreed. Geneva talks.";
+    const spec s[] = {{"KERRY", 1, ORG},         {"GENEVA", 1, LOC},       {"John Kerry", 1, PER},
+                      {"Sergei Lavrov", 1, PER}, {"Kerry", 2, ORG},        {"John Smith", 1, PER},
+                      {"Jane Smith", 1, PER},    {"Smith", 3, MISC},       {"Lavrov", 2, LOC},
+                      {"Geneva", 1, LOC},        {"Sergei Lavrov", 1, ORG}};
+    size_t n = sizeof s / sizeof *s;
+    ent_canon_mention m[MAXM];
+    size_t canon[MAXM], person[MAXM];
+    mentions(text, s, n, m);
+    m[10] = m[3];
+    m[10].label = ORG; /* the same words tagged twice, once as an organisation */
+    ent_canon *c = ent_canon_new(gaz);
+    assert_non_null(c);
+    /* Not before ent_canon_resolve() on these mentions. */
+    assert_int_equal(ent_canon_person_of(c, text, strlen(text), m, n, person), 0);
+    assert_int_equal(person[0], SIZE_MAX);
+    assert_int_equal(ent_canon_resolve(c, text, strlen(text), m, n, canon), 0);
+    assert_int_equal(ent_canon_person_of(c, text, strlen(text), m, n, person), 4);
+    const size_t want[] = {2,        SIZE_MAX, SIZE_MAX, SIZE_MAX, 2, SIZE_MAX,
+                           SIZE_MAX, SIZE_MAX, 3,        SIZE_MAX, 3};
+    for (size_t i = 0; i < n; i++)
+        if (person[i] != want[i])
+            fail_msg("\"%s\" (#%zu): person %zu, want %zu", s[i].text, i, person[i], want[i]);
+    ent_canon_free(c);
+}
+
 static void name_proper(void **state) {
     (void)state;
     ent_canon *c = ent_canon_new(gaz);
@@ -263,6 +292,7 @@ int main(void) {
         cmocka_unit_test(particles_and_titles),
         cmocka_unit_test(labels_kept_apart),
         cmocka_unit_test(acronyms),
+        cmocka_unit_test(person_like_mentions),
         cmocka_unit_test(name_proper),
         cmocka_unit_test(bad_input),
         cmocka_unit_test(many_mentions),
