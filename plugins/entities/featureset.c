@@ -47,6 +47,8 @@ enum {
     F_HIST_TYPE,
     F_WORD_P1,
     F_CLUSTER_BIGRAM,
+    F_DOC_MAJOR,
+    F_DOC_TYPE,
 };
 
 /* Values standing for a missing neighbour. */
@@ -74,7 +76,7 @@ void ent_fx_free(ent_fx *fx) {
 }
 
 /* Letters, digits and marks of one token, from its bytes. */
-static void describe(ent_tok *t, const unsigned char *w, size_t len, const ent_clusters *cl) {
+static void describe(ent_tok *t, const unsigned char *w, size_t len) {
     char norm[128], shape[128], sshape[128];
     size_t nn = 0, ns = 0, nss = 0, run = 0;
     unsigned nupper = 0, nlower = 0, lower_then_upper = 0;
@@ -134,7 +136,7 @@ static void describe(ent_tok *t, const unsigned char *w, size_t len, const ent_c
         f |= ENT_T_MIXED;
     t->flags = f;
     t->len = (uint32_t)len;
-    t->word = ent_hash_bytes(w, len, 11);
+    t->word = ent_hash_bytes(w, len, ENT_CLUSTER_SEED);
     t->norm = ent_hash_bytes(norm, nn, 12);
     t->shape = ent_hash_bytes(shape, ns, 13);
     t->sshape = ent_hash_bytes(sshape, nss, 14);
@@ -143,26 +145,27 @@ static void describe(ent_tok *t, const unsigned char *w, size_t len, const ent_c
         t->pre[k] = m < nn ? ent_hash_bytes(norm, m, 20 + k) : 0;
         t->suf[k] = m < nn ? ent_hash_bytes(norm + nn - m, m, 30 + k) : 0;
     }
-    t->cluster = 0;
-    if (cl && cl->nslots && (f & ENT_T_ALPHA)) {
-        t->cluster = ent_clusters_find(cl, (const char *)w, len);
-        if (!t->cluster && len <= sizeof norm && (nupper || (f & ENT_T_DIGIT))) {
-            /* A capitalised headline word or a lower-cased name: try the usual spellings. */
-            char alt[128];
-            for (size_t i = 0; i < len; i++)
-                alt[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
-            t->cluster = ent_clusters_find(cl, alt, len);
-            if (!t->cluster && alt[0] >= 'a' && alt[0] <= 'z') {
-                alt[0] = (char)(alt[0] - 32);
-                t->cluster = ent_clusters_find(cl, alt, len);
-            }
-        } else if (!t->cluster && !nupper && len <= sizeof norm && w[0] >= 'a' && w[0] <= 'z') {
-            char alt[128];
-            memcpy(alt, w, len);
-            alt[0] = (char)(alt[0] - 32);
-            t->cluster = ent_clusters_find(cl, alt, len);
-        }
+}
+
+/* The token's cluster: its own spelling (the table's key is the word hash), else the usual
+ * spellings of a word in capitals, sentence-initial or in lower case: lower case, then
+ * capitalised. */
+static uint64_t cluster_of(const ent_tok *t, const unsigned char *w, size_t len,
+                           const ent_clusters *cl) {
+    uint64_t c = ent_clusters_find_key(cl, t->word);
+    if (c || len > 128)
+        return c;
+    char alt[128];
+    for (size_t i = 0; i < len; i++)
+        alt[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
+    if (!(t->flags & ENT_T_LOWER))
+        c = ent_clusters_find(cl, alt, len);
+    if (!c && alt[0] >= 'a' && alt[0] <= 'z') {
+        alt[0] = (char)(alt[0] - 32);
+        if (memcmp(alt, w, len) != 0)
+            c = ent_clusters_find(cl, alt, len);
     }
+    return c;
 }
 
 static int grow_map(ent_fx *fx, size_t n) {
@@ -225,13 +228,20 @@ int ent_fx_prepare(ent_fx *fx, const char *text, const sl_token *tok, size_t n, 
         fx->gen = 1;
     }
     fx->ntok = n;
+    const ent_clusters *cl = fx->clusters && fx->clusters->nslots ? fx->clusters : NULL;
     for (size_t i = 0; i < n; i++) {
         ent_tok *t = &fx->tok[i];
-        describe(t, (const unsigned char *)text + tok[i].start, tok[i].end - tok[i].start,
-                 fx->clusters);
+        describe(t, (const unsigned char *)text + tok[i].start, tok[i].end - tok[i].start);
         t->kind = tok[i].kind;
         t->gaz = t->gaz_pos = 0;
+        t->cluster = 0;
+        if (cl) /* the lookups below miss the cache: start the loads now */
+            __builtin_prefetch(&cl->slots[t->word & (cl->nslots - 1)]);
     }
+    for (size_t i = 0; cl && i < n; i++)
+        if (fx->tok[i].flags & ENT_T_ALPHA)
+            fx->tok[i].cluster = cluster_of(&fx->tok[i], (const unsigned char *)text + tok[i].start,
+                                            tok[i].end - tok[i].start, cl);
     /* Headlines in capitals: case tells little there, so features look elsewhere. */
     for (size_t k = 0; k < nsent; k++) {
         size_t s = sent[2 * k], e = sent[2 * k + 1], alpha = 0, caps = 0;
@@ -341,35 +351,57 @@ size_t ent_features_static(const ent_fx *fx, size_t s, size_t e, size_t i, uint6
     return k;
 }
 
-size_t ent_features_history(const ent_fx *fx, size_t i, uint64_t *out) {
-    const ent_tok *t = &fx->tok[i];
-    if (!(t->flags & ENT_T_ALPHA))
-        return 0;
-    const ent_form_slot *s = form_find(fx, t->norm);
-    if (!s)
-        return 0;
-    unsigned best = 0, total = 0, bestent = 0;
+/* Features from label counts of a form: the most frequent label, and the most frequent entity
+ * type when there is one, each with the capitalisation of the token. */
+static size_t label_features(const ent_fx *fx, const ent_tok *t, const uint16_t *count,
+                             unsigned own, uint64_t tmajor, uint64_t ttype, uint64_t *out) {
+    unsigned best = 0, total = 0, bestent = 0, c[ENT_MAX_TYPES + 1];
     for (int k = 0; k <= fx->ntypes; k++) {
-        total += s->count[k];
-        if (s->count[k] > s->count[best])
+        c[k] = count[k] - (own == (unsigned)k && count[k] > 0);
+        total += c[k];
+        if (c[k] > c[best])
             best = (unsigned)k;
-        if (k && s->count[k] && (!bestent || s->count[k] > s->count[bestent]))
+        if (k && c[k] && (!bestent || c[k] > c[bestent]))
             bestent = (unsigned)k;
     }
     if (!total)
         return 0;
     size_t k = 0;
     uint64_t capped = (t->flags & (ENT_T_INITCAP | ENT_T_ALLCAPS)) != 0;
-    out[k++] = feat2(F_HIST_MAJOR, best, (uint64_t)(total > 1) << 1 | capped);
+    out[k++] = feat2(tmajor, best, (uint64_t)(total > 1) << 1 | capped);
     if (bestent)
-        out[k++] = feat2(F_HIST_TYPE, bestent, capped);
+        out[k++] = feat2(ttype, bestent, capped);
     return k;
+}
+
+size_t ent_features_history(const ent_fx *fx, size_t i, uint64_t *out) {
+    const ent_tok *t = &fx->tok[i];
+    const ent_form_slot *s = (t->flags & ENT_T_ALPHA) ? form_find(fx, t->norm) : NULL;
+    return s ? label_features(fx, t, s->count, ENT_MAX_TYPES + 1, F_HIST_MAJOR, F_HIST_TYPE, out)
+             : 0;
+}
+
+size_t ent_features_doc(const ent_fx *fx, size_t i, unsigned own, uint64_t *out) {
+    const ent_tok *t = &fx->tok[i];
+    const ent_form_slot *s = (t->flags & ENT_T_ALPHA) ? form_find(fx, t->norm) : NULL;
+    return s ? label_features(fx, t, s->doc, own, F_DOC_MAJOR, F_DOC_TYPE, out) : 0;
+}
+
+void ent_fx_doc_add(ent_fx *fx, const uint8_t *types) {
+    for (size_t i = 0; i < fx->ntok; i++) {
+        if (!(fx->tok[i].flags & ENT_T_ALPHA))
+            continue;
+        ent_form_slot *f = form_slot(fx, fx->tok[i].norm);
+        if (f->doc[types[i]] < UINT16_MAX)
+            f->doc[types[i]]++;
+    }
 }
 
 void ent_fx_history_reset(ent_fx *fx) {
     for (size_t i = 0; i < fx->ntok; i++) {
         ent_form_slot *s = form_slot(fx, fx->tok[i].norm);
         memset(s->count, 0, sizeof s->count);
+        memset(s->doc, 0, sizeof s->doc);
     }
 }
 

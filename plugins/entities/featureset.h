@@ -15,7 +15,7 @@
 
 /* Version of the feature templates: a model records it and is refused by a build whose
  * templates differ. Bump on any change to what a feature means. */
-#define ENT_TEMPLATES_ID 3
+#define ENT_TEMPLATES_ID 4
 
 /* Most features a token has (static + document-level). */
 #define ENT_MAX_FEATS 96
@@ -66,7 +66,8 @@ typedef struct ent_form_slot {
     uint64_t key;
     uint32_t gen;
     uint32_t casing;
-    uint16_t count[ENT_MAX_TYPES + 1];
+    uint16_t count[ENT_MAX_TYPES + 1]; /* labels of earlier mentions (first pass) */
+    uint16_t doc[ENT_MAX_TYPES + 1];   /* labels of all mentions in the first pass */
 } ent_form_slot;
 
 /* A document's worth of token properties and the per-document maps, reused across documents. */
@@ -98,6 +99,16 @@ size_t ent_features_static(const ent_fx *fx, size_t s, size_t e, size_t i, uint6
 
 /* Features from the labels earlier sentences of the document gave the same form. */
 size_t ent_features_history(const ent_fx *fx, size_t i, uint64_t *out);
+
+/* Most features ent_features_doc writes. */
+#define ENT_MAX_DOC_FEATS 4
+
+/* Second pass: features from the labels the first pass gave the same form anywhere else in
+ * the document (own: the first pass's type of token i itself, left out of the counts). */
+size_t ent_features_doc(const ent_fx *fx, size_t i, unsigned own, uint64_t *out);
+
+/* Record the first pass's labels of the whole document (types as ent_fx_history_add). */
+void ent_fx_doc_add(ent_fx *fx, const uint8_t *types);
 
 /* Forget the labels recorded so far (the casing stays): tag the document again from scratch. */
 void ent_fx_history_reset(ent_fx *fx);

@@ -2,6 +2,7 @@
 #include "gazfeatures.h"
 
 #include "model.h"
+#include "tagger.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,18 @@ void ent_gaz_annotate(void *ctx, const char *text, const sl_token *tok, size_t n
             t->gaz_pos = m == 1 ? 4 : k == 0 ? 1 : k + 1 == m ? 3 : 2;
         }
         i += m;
+    }
+}
+
+void ent_gaz_trim_titles(const ent_fx *fx, int type, uint8_t *tags) {
+    for (size_t i = 0; i + 1 < fx->ntok; i++) {
+        const ent_tok *t = &fx->tok[i];
+        if (ent_tag_part(tags[i]) != ENT_B || ent_tag_type(tags[i]) != type ||
+            !(t->gaz & ENT_GAZ_TITLE) || t->gaz_pos != 4 || t->len <= 2)
+            continue; /* "M." before a surname is an initial more often than "Monsieur" */
+        tags[i] = 0;
+        /* The next token opens the entity: a unit when it also closed it. */
+        tags[i + 1] = (uint8_t)ent_tag(type, ent_tag_part(tags[i + 1]) == ENT_L ? ENT_U : ENT_B);
     }
 }
 

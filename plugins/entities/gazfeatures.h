@@ -12,6 +12,12 @@
 /* An ent_annotate_fn: ctx is the ent_gaz. */
 void ent_gaz_annotate(void *ctx, const char *text, const sl_token *tok, size_t n, ent_fx *fx);
 
+/* Titles are not part of a person's name (CoNLL's convention: "Mr [Kerry]", "President
+ * [Assad]"): a mention of type `type` of two or more tokens whose first token is a title on
+ * its own in the gazetteer starts after it. Works on the tags of a document whose gazetteer
+ * fields ent_gaz_annotate filled. */
+void ent_gaz_trim_titles(const ent_fx *fx, int type, uint8_t *tags);
+
 /* The model format's checksum of a whole file (the gazetteer a model was trained with is
  * recorded by it). 0 on success, -1 when the file cannot be read. */
 int ent_file_checksum(const char *path, uint64_t *sum);

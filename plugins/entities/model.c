@@ -50,7 +50,7 @@ static uint32_t header_sum(const ent_file_header *h) {
         goto fail;                                                                                 \
     } while (0)
 
-int ent_model_load(ent_model *m, const char *path, char *err, size_t errlen) {
+int ent_model_load(ent_model *m, const char *path, ent_verify verify, char *err, size_t errlen) {
     memset(m, 0, sizeof *m);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -67,7 +67,11 @@ int ent_model_load(ent_model *m, const char *path, char *err, size_t errlen) {
     size = (size_t)st.st_size;
     if (size < sizeof(ent_file_header))
         FAIL("model %s is truncated: %zu bytes, less than its header", path, size);
-    map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int populate = 0;
+#ifdef MAP_POPULATE
+    populate = verify == ENT_VERIFY_ALL ? MAP_POPULATE : 0; /* read it all now, in one go */
+#endif
+    map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | populate, fd, 0);
     if (map == MAP_FAILED)
         FAIL("cannot map model %s: %s", path, strerror(errno));
     ent_file_header *h = &m->hdr;
@@ -101,7 +105,7 @@ int ent_model_load(ent_model *m, const char *path, char *err, size_t errlen) {
              size < sizeof *h + h->payload_size ? "truncated" : "corrupt (trailing bytes)", size,
              (unsigned long long)(sizeof *h + h->payload_size));
     const unsigned char *payload = (const unsigned char *)map + sizeof *h;
-    if (ent_checksum(payload, h->payload_size) != h->payload_sum)
+    if (verify == ENT_VERIFY_ALL && ent_checksum(payload, h->payload_size) != h->payload_sum)
         FAIL("model %s is corrupt: payload checksum mismatch", path);
     const float *trans = (const float *)(const void *)payload;
     for (size_t i = 0; i < (size_t)(h->ntags + 1) * h->ntags; i++)
@@ -119,6 +123,7 @@ int ent_model_load(ent_model *m, const char *path, char *err, size_t errlen) {
         .hash_bits = h->hash_bits,
         .ntypes = (int)h->ntypes,
         .ntags = (int)h->ntags,
+        .passes = (h->flags & ENT_MODEL_TWO_PASS) ? 2 : 1,
     };
     return 0;
 fail:
@@ -134,6 +139,13 @@ void ent_model_close(ent_model *m) {
         munmap(m->map, m->map_len);
     if (m)
         memset(m, 0, sizeof *m);
+}
+
+int ent_model_type(const ent_model *m, const char *name) {
+    for (uint32_t k = 0; k < m->hdr.ntypes; k++)
+        if (!strcmp(m->hdr.types[k], name))
+            return (int)k;
+    return -1;
 }
 
 int ent_model_save(const ent_model_spec *spec, const char *path, char *err, size_t errlen) {

@@ -24,7 +24,10 @@
 #define ENT_MODEL_VERSION 1
 
 /* Header flags. */
-enum { ENT_MODEL_GAZETTEER = 1u << 0 /* trained with gazetteer features */ };
+enum {
+    ENT_MODEL_GAZETTEER = 1u << 0, /* trained with gazetteer features */
+    ENT_MODEL_TWO_PASS = 1u << 1   /* decoded twice, the second pass with document labels */
+};
 
 typedef struct ent_file_header {
     char magic[8];
@@ -55,10 +58,19 @@ typedef struct ent_model {
     size_t map_len;
 } ent_model;
 
+/* How much ent_model_load checks. */
+typedef enum ent_verify {
+    ENT_VERIFY_ALL = 0,   /* the header and the payload checksum (reads the whole file) */
+    ENT_VERIFY_HEADER = 1 /* the header and the size only: for a file just verified */
+} ent_verify;
+
 /* Map and check a model file. On failure returns < 0 with a message naming the file in err. */
-int ent_model_load(ent_model *m, const char *path, char *err, size_t errlen);
+int ent_model_load(ent_model *m, const char *path, ent_verify verify, char *err, size_t errlen);
 
 void ent_model_close(ent_model *m);
+
+/* Index of the entity type of that name, -1 when the model has none. */
+int ent_model_type(const ent_model *m, const char *name);
 
 /* What a trainer gives to write a model. */
 typedef struct ent_model_spec {

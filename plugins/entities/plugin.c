@@ -76,11 +76,12 @@ static int model_path(const sl_host *host, const sl_config *cfg, char *buf, size
 }
 
 /* Load the model and its gazetteer, checking both; errors go to the option at fault. */
-static int load(const sl_host *host, const sl_config *cfg, ent_model *m, ent_gaz **g) {
+static int load(const sl_host *host, const sl_config *cfg, ent_verify verify, ent_model *m,
+                ent_gaz **g) {
     char path[4096], err[4400];
     if (model_path(host, cfg, path, sizeof path) != 0)
         return host->cfg_error(cfg, "model", "model path too long");
-    if (ent_model_load(m, path, err, sizeof err) != 0)
+    if (ent_model_load(m, path, verify, err, sizeof err) != 0)
         return host->cfg_error(cfg, "model", "%s", err);
     int differs;
     const char *gp = host->cfg_string(cfg, "gazetteer");
@@ -96,11 +97,12 @@ static int load(const sl_host *host, const sl_config *cfg, ent_model *m, ent_gaz
     return SL_OK;
 }
 
-/* `sluice check` (and the host before create) loads and checks the model and gazetteer. */
+/* `sluice check` (and the host before create) loads and checks the model, all of it, and the
+ * gazetteer. */
 static int check(const sl_host *host, const sl_config *cfg) {
     ent_model m;
     ent_gaz *g;
-    int rc = load(host, cfg, &m, &g);
+    int rc = load(host, cfg, ENT_VERIFY_ALL, &m, &g);
     if (rc == SL_OK) {
         ent_gaz_free(g);
         ent_model_close(&m);
@@ -138,7 +140,8 @@ static int create(const sl_host *host, const sl_config *cfg, void **state) {
     if (!s)
         return SL_ENOMEM;
     s->host = host;
-    int rc = load(host, cfg, &s->model, &s->gaz);
+    /* check() has just read the whole model and compared its checksum: the header will do. */
+    int rc = load(host, cfg, ENT_VERIFY_HEADER, &s->model, &s->gaz);
     if (rc != SL_OK) {
         free(s);
         return rc;
@@ -160,6 +163,7 @@ static int create(const sl_host *host, const sl_config *cfg, void **state) {
         return SL_ENOMEM;
     }
     ent_tagger_init(&s->tagger, s->model.weights.ntypes, &s->model.clusters);
+    s->tagger.title_type = ent_model_type(&s->model, "PER");
     s->layer = copy(host->cfg_string(cfg, "layer"), "entities");
     s->sentences = copy(host->cfg_string(cfg, "sentences"), "sentences");
     if (!s->layer || !s->sentences) {
@@ -265,6 +269,8 @@ static int process(void *state, sl_doc *doc) {
         ent_gaz_annotate(s->gaz, text, tok, n, &s->tagger.fx);
     if (ent_tag_document(&s->tagger, &s->model.weights, s->sent, nsent, s->tags) != SL_OK)
         return h->doc_fail(doc, "entities: out of memory");
+    if (s->gaz && s->tagger.title_type >= 0)
+        ent_gaz_trim_titles(&s->tagger.fx, s->tagger.title_type, s->tags);
     /* The entities, then their canonical names, then the spans. */
     const uint8_t *tags = s->tags;
     size_t nm = 0;

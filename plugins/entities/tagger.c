@@ -9,6 +9,7 @@
 void ent_tagger_init(ent_tagger *tg, int ntypes, const ent_clusters *clusters) {
     memset(tg, 0, sizeof *tg);
     ent_fx_init(&tg->fx, ntypes, clusters);
+    tg->title_type = -1;
     int T = 1 + 4 * ntypes;
     for (int t = 0; t < T; t++)
         for (int p = 0; p < T; p++)
@@ -24,6 +25,7 @@ void ent_tagger_free(ent_tagger *tg) {
     free(tg->delta);
     free(tg->back);
     free(tg->types);
+    free(tg->dtypes);
     memset(tg, 0, sizeof *tg);
 }
 
@@ -67,11 +69,15 @@ int ent_end_ok(int tag) {
     return p < 0 || p == ENT_L || p == ENT_U;
 }
 
-void ent_sentence_features(ent_tagger *tg, size_t s, size_t e, unsigned hash_bits) {
+void ent_sentence_features(ent_tagger *tg, size_t s, size_t e, unsigned hash_bits,
+                           const uint8_t *pass1) {
     uint64_t h[ENT_MAX_FEATS];
     for (size_t i = s; i < e; i++) {
         size_t k = ent_features_static(&tg->fx, s, e, i, h);
-        k += ent_features_history(&tg->fx, i, h + k);
+        if (pass1)
+            k += ent_features_doc(&tg->fx, i, pass1[i], h + k);
+        else
+            k += ent_features_history(&tg->fx, i, h + k);
         uint32_t *out = tg->feat + (i - s) * ENT_MAX_FEATS;
         for (size_t j = 0; j < k; j++)
             out[j] = ent_bucket(h[j], hash_bits);
@@ -177,18 +183,37 @@ void ent_history_add_tags(ent_tagger *tg, size_t s, const uint8_t *tags, size_t 
     ent_fx_history_add(&tg->fx, s, s + n, tg->types);
 }
 
+int ent_first_pass_done(ent_tagger *tg, const uint8_t *tags, size_t n) {
+    if (n + 1 > tg->dcap) {
+        uint8_t *d = realloc(tg->dtypes, n + n / 2 + 64);
+        if (!d)
+            return SL_ENOMEM;
+        tg->dtypes = d;
+        tg->dcap = n + n / 2 + 64;
+    }
+    for (size_t i = 0; i < n; i++)
+        tg->dtypes[i] = (uint8_t)(tags[i] ? ent_tag_type(tags[i]) + 1 : 0);
+    ent_fx_doc_add(&tg->fx, tg->dtypes);
+    return SL_OK;
+}
+
 int ent_tag_document(ent_tagger *tg, const ent_weights *w, const size_t *sent, size_t nsent,
                      uint8_t *tags) {
-    for (size_t k = 0; k < nsent; k++) {
-        size_t s = sent[2 * k], e = sent[2 * k + 1];
-        if (e <= s)
-            continue;
-        if (ent_tagger_reserve(tg, e - s) != SL_OK)
+    for (int pass = 1; pass <= w->passes || pass == 1; pass++) {
+        if (pass == 2 && ent_first_pass_done(tg, tags, tg->fx.ntok) != SL_OK)
             return SL_ENOMEM;
-        ent_sentence_features(tg, s, e, w->hash_bits);
-        ent_emissions(tg, w, e - s);
-        ent_viterbi(tg, w, e - s, tags + s);
-        ent_history_add_tags(tg, s, tags + s, e - s);
+        for (size_t k = 0; k < nsent; k++) {
+            size_t s = sent[2 * k], e = sent[2 * k + 1];
+            if (e <= s)
+                continue;
+            if (ent_tagger_reserve(tg, e - s) != SL_OK)
+                return SL_ENOMEM;
+            ent_sentence_features(tg, s, e, w->hash_bits, pass == 2 ? tg->dtypes : NULL);
+            ent_emissions(tg, w, e - s);
+            ent_viterbi(tg, w, e - s, tags + s);
+            if (pass == 1)
+                ent_history_add_tags(tg, s, tags + s, e - s);
+        }
     }
     return SL_OK;
 }

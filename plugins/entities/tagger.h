@@ -35,6 +35,7 @@ typedef struct ent_weights {
     const float *trans;
     unsigned hash_bits;
     int ntypes, ntags;
+    int passes; /* 2: a second pass over the document with the first pass's labels as features */
 } ent_weights;
 
 /* The row index of a feature hash. */
@@ -45,13 +46,16 @@ static inline uint32_t ent_bucket(uint64_t h, unsigned hash_bits) {
 /* Working memory for tagging, reused across sentences and documents. */
 typedef struct ent_tagger {
     ent_fx fx;
-    uint32_t *feat; /* ENT_MAX_FEATS buckets per token of the sentence */
-    uint8_t *nfeat; /* how many each token has */
-    float *emit;    /* ntags scores per token */
-    float *delta;   /* Viterbi scores */
-    uint8_t *back;  /* Viterbi back pointers */
-    uint8_t *types; /* 0 for O, else 1 + type, per token of the sentence */
-    size_t cap;     /* tokens the sentence arrays hold */
+    uint32_t *feat;  /* ENT_MAX_FEATS buckets per token of the sentence */
+    uint8_t *nfeat;  /* how many each token has */
+    float *emit;     /* ntags scores per token */
+    float *delta;    /* Viterbi scores */
+    uint8_t *back;   /* Viterbi back pointers */
+    uint8_t *types;  /* 0 for O, else 1 + type, per token of the sentence */
+    size_t cap;      /* tokens the sentence arrays hold */
+    uint8_t *dtypes; /* the first pass's types, per token of the document */
+    size_t dcap;
+    int title_type; /* type whose mentions never start with a title (PER), -1: none */
     /* Viterbi: the allowed predecessors of each tag (the sentence start is handled apart). */
     uint8_t npred[ENT_MAX_TAGS];
     uint8_t pred[ENT_MAX_TAGS][ENT_MAX_TAGS];
@@ -63,9 +67,15 @@ void ent_tagger_free(ent_tagger *tg);
 /* Make room for a sentence of n tokens. SL_OK or SL_ENOMEM. */
 int ent_tagger_reserve(ent_tagger *tg, size_t n);
 
-/* Feature buckets of tokens [s, e) of the prepared document into tg->feat / tg->nfeat, static
- * and history features both. */
-void ent_sentence_features(ent_tagger *tg, size_t s, size_t e, unsigned hash_bits);
+/* Feature buckets of tokens [s, e) of the prepared document into tg->feat / tg->nfeat: static
+ * features, and in the first pass (pass1 NULL) the label history, in the second the labels
+ * the first pass gave the same forms elsewhere (pass1: its type per document token). */
+void ent_sentence_features(ent_tagger *tg, size_t s, size_t e, unsigned hash_bits,
+                           const uint8_t *pass1);
+
+/* Types (0 for O, else 1 + type) of a document's tags into tg->dtypes, and record them as
+ * the first pass's labels. SL_OK or SL_ENOMEM. */
+int ent_first_pass_done(ent_tagger *tg, const uint8_t *tags, size_t n);
 
 /* Emission scores of the n tokens whose features are in tg->feat. */
 void ent_emissions(ent_tagger *tg, const ent_weights *w, size_t n);

@@ -1,6 +1,8 @@
 /* The averaged perceptron trainer. */
 #include "train.h"
 
+#include "gazfeatures.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,54 +51,78 @@ int ent_tag_doc(ent_tagger *tg, const ent_weights *w, const ent_doc *d, ent_anno
         return SL_ENOMEM;
     if (annotate)
         annotate(ctx, d->text, d->tok.v, d->tok.n, &tg->fx);
-    return ent_tag_document(tg, w, d->sent, d->nsent, tags);
+    if (ent_tag_document(tg, w, d->sent, d->nsent, tags) != SL_OK)
+        return SL_ENOMEM;
+    if (annotate == ent_gaz_annotate && tg->title_type >= 0)
+        ent_gaz_trim_titles(&tg->fx, tg->title_type, tags);
+    return SL_OK;
 }
 
-/* One pass over the documents in the given order, learning from each sentence. */
+/* Decode one sentence with the current weights and learn from its errors; the prediction
+ * is left in pred. */
+static void learn_sentence(perceptron *p, ent_tagger *tg, const ent_weights *w, const ent_doc *d,
+                           size_t s, size_t e, const uint8_t *pass1, uint8_t *pred) {
+    const int T = w->ntags;
+    size_t m = e - s;
+    ent_sentence_features(tg, s, e, w->hash_bits, pass1);
+    ent_emissions(tg, w, m);
+    ent_viterbi(tg, w, m, pred);
+    const uint8_t *gold = d->tags + s;
+    int prevg = -1, prevp = -1;
+    for (size_t i = 0; i < m; i++) {
+        int g = gold[i], q = pred[i];
+        if (g != q) {
+            update(p, tg, i, g, 1.0f, T);
+            update(p, tg, i, q, -1.0f, T);
+        }
+        if (g != q || prevg != prevp) {
+            update_trans(p, prevg, g, 1.0f, T);
+            update_trans(p, prevp, q, -1.0f, T);
+        }
+        prevg = g;
+        prevp = q;
+    }
+    p->c += 1;
+}
+
+/* One pass over the documents in the given order, learning from each sentence: in the first
+ * pass with the label history of the model's own earlier predictions, in the second (with
+ * two passes) with the first pass's labels of the whole document, as at run time. */
 static int train_epoch(perceptron *p, const ent_train_opts *o, ent_tagger *tg, int ntypes,
                        const ent_doc *const *docs, size_t n, uint8_t **pred, size_t *predcap) {
     const int T = 1 + 4 * ntypes;
-    ent_weights w = {
-        .wf = p->w, .trans = p->trans, .hash_bits = o->hash_bits, .ntypes = ntypes, .ntags = T};
+    ent_weights w = {.wf = p->w,
+                     .trans = p->trans,
+                     .hash_bits = o->hash_bits,
+                     .ntypes = ntypes,
+                     .ntags = T,
+                     .passes = o->passes};
     for (size_t di = 0; di < n; di++) {
         const ent_doc *d = docs[di];
         if (ent_fx_prepare(&tg->fx, d->text, d->tok.v, d->tok.n, d->sent, d->nsent) != SL_OK)
             return SL_ENOMEM;
         if (o->annotate)
             o->annotate(o->annotate_ctx, d->text, d->tok.v, d->tok.n, &tg->fx);
-        for (size_t k = 0; k < d->nsent; k++) {
-            size_t s = d->sent[2 * k], e = d->sent[2 * k + 1], m = e - s;
-            if (!m)
-                continue;
-            if (ent_tagger_reserve(tg, m) != SL_OK)
+        if (d->tok.n + 1 > *predcap) {
+            uint8_t *np = realloc(*pred, d->tok.n + 1);
+            if (!np)
                 return SL_ENOMEM;
-            if (m > *predcap) {
-                uint8_t *np = realloc(*pred, m);
-                if (!np)
+            *pred = np;
+            *predcap = d->tok.n + 1;
+        }
+        for (int pass = 1; pass <= o->passes || pass == 1; pass++) {
+            if (pass == 2 && ent_first_pass_done(tg, *pred, d->tok.n) != SL_OK)
+                return SL_ENOMEM;
+            for (size_t k = 0; k < d->nsent; k++) {
+                size_t s = d->sent[2 * k], e = d->sent[2 * k + 1];
+                if (e <= s)
+                    continue;
+                if (ent_tagger_reserve(tg, e - s) != SL_OK)
                     return SL_ENOMEM;
-                *pred = np;
-                *predcap = m;
+                learn_sentence(p, tg, &w, d, s, e, pass == 2 ? tg->dtypes : NULL, *pred + s);
+                if (pass == 1)
+                    ent_history_add_tags(tg, s, *pred + s, e - s);
             }
-            ent_sentence_features(tg, s, e, o->hash_bits);
-            ent_emissions(tg, &w, m);
-            ent_viterbi(tg, &w, m, *pred);
-            const uint8_t *gold = d->tags + s;
-            int prevg = -1, prevp = -1;
-            for (size_t i = 0; i < m; i++) {
-                int g = gold[i], q = (*pred)[i];
-                if (g != q) {
-                    update(p, tg, i, g, 1.0f, T);
-                    update(p, tg, i, q, -1.0f, T);
-                }
-                if (g != q || prevg != prevp) {
-                    update_trans(p, prevg, g, 1.0f, T);
-                    update_trans(p, prevp, q, -1.0f, T);
-                }
-                prevg = g;
-                prevp = q;
-            }
-            p->c += 1;
-            ent_history_add_tags(tg, s, *pred, m);
         }
     }
     return SL_OK;
@@ -143,7 +169,8 @@ int ent_train_subset(const ent_train_opts *o, int ntypes, ent_subset train, ent_
     perceptron p = {0};
     p.nw = ((size_t)1 << o->hash_bits) * (size_t)T;
     p.ntrans = (size_t)(T + 1) * (size_t)T;
-    ent_trained cur = {.hash_bits = o->hash_bits, .ntypes = ntypes, .ntags = T};
+    ent_trained cur = {
+        .hash_bits = o->hash_bits, .ntypes = ntypes, .ntags = T, .passes = o->passes};
     memset(out, 0, sizeof *out);
     *out = cur;
     out->best_epoch = -1;

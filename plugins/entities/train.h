@@ -19,6 +19,7 @@ typedef void (*ent_annotate_fn)(void *ctx, const char *text, const sl_token *tok
 
 typedef struct ent_train_opts {
     unsigned hash_bits;
+    int passes; /* 1, or 2 for a second pass with document-wide label features */
     int epochs;
     uint64_t seed;
     const ent_clusters *clusters; /* may be NULL */
@@ -30,7 +31,7 @@ typedef struct ent_train_opts {
 /* A trained model in memory (float weights). */
 typedef struct ent_trained {
     unsigned hash_bits;
-    int ntypes, ntags;
+    int ntypes, ntags, passes;
     float *w;     /* 2^hash_bits * ntags, averaged */
     float *trans; /* (ntags + 1) * ntags, averaged */
     int best_epoch;

@@ -19,7 +19,9 @@ int ee_conll(const ent_model *m, ent_annotate_fn annotate, void *ctx, const char
  * sentences stage make them in a pipeline. */
 typedef struct ee_speed {
     size_t docs, bytes, tokens, entities;
-    double seconds; /* best of the rounds */
+    double seconds; /* wall time, best of the rounds */
+    double
+        cpu_seconds; /* CPU time of the thread, best of the rounds (steadier on a busy machine) */
 } ee_speed;
 
 int ee_speed_run(const ent_model *m, ent_annotate_fn annotate, void *ctx, const char *path,

@@ -78,7 +78,7 @@ static void write_all(const unsigned char *b, size_t len) {
 static void refused(const char *what) {
     ent_model m;
     char err[1024];
-    assert_int_not_equal(ent_model_load(&m, path, err, sizeof err), 0);
+    assert_int_not_equal(ent_model_load(&m, path, ENT_VERIFY_ALL, err, sizeof err), 0);
     if (!strstr(err, path) || !strstr(err, what))
         fail_msg("message '%s' should name %s and say '%s'", err, path, what);
 }
@@ -88,7 +88,7 @@ static void test_round_trip(void **state) {
     write_model();
     ent_model m;
     char err[512];
-    assert_int_equal(ent_model_load(&m, path, err, sizeof err), 0);
+    assert_int_equal(ent_model_load(&m, path, ENT_VERIFY_ALL, err, sizeof err), 0);
     assert_int_equal(m.weights.ntags, TAGS);
     assert_string_equal(m.hdr.types[3], "MISC");
     /* Stored relative to O and quantized: differences between tags survive to 1/scale. */

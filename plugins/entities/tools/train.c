@@ -3,11 +3,13 @@
  *
  *   sluice-train-entities --train FILE [--dev FILE] [--epochs N] [--seed S] [--hash-bits B]
  *                         [--clusters TSV] [--gazetteer TSV] [--join spaces|natural]
- *                         [--case-copies F] [--cv K] --out MODEL
+ *                         [--case-copies F] [--passes 1|2] [--cv K] --out MODEL
  *
  * Each epoch prints the dev precision, recall and F1; the averaged weights of the best epoch
  * are written. --case-copies F (default 0.1) adds a lower-cased copy of a share F of the
- * training documents and an upper-cased copy of another share F. --cv K instead trains K times with
+ * training documents and an upper-cased copy of another share F. --passes 2 makes a model that
+ * tags each document twice, the second time with the labels the first pass gave the same
+ * words anywhere in the document as features. --cv K instead trains K times with
  * whole documents of --train held out and prints each epoch's mean held-out F1 (for choosing
  * --epochs without the dev set).
  */
@@ -25,7 +27,7 @@ static void usage(void) {
             "usage: sluice-train-entities --train FILE [--dev FILE] [--epochs N] [--seed S]\n"
             "         [--hash-bits B] [--clusters TSV] [--gazetteer TSV] [--join "
             "spaces|natural]\n"
-            "         [--case-copies F] [--cv K] --out MODEL\n");
+            "         [--case-copies F] [--passes 1|2] [--cv K] --out MODEL\n");
     exit(2);
 }
 
@@ -135,7 +137,7 @@ static void free_source(source *s) {
 
 int main(int argc, char **argv) {
     const char *train = NULL, *dev = NULL, *out = NULL, *clusters = NULL, *gaz = NULL;
-    ent_train_opts o = {.hash_bits = 20, .epochs = 20, .seed = 1, .log = stdout};
+    ent_train_opts o = {.hash_bits = 19, .passes = 1, .epochs = 20, .seed = 1, .log = stdout};
     ent_join join = ENT_JOIN_SPACES;
     int cv = 0;
     double case_copies = 0.1;
@@ -159,6 +161,8 @@ int main(int argc, char **argv) {
             o.seed = strtoull(v, NULL, 10);
         else if (!strcmp(a, "--hash-bits"))
             o.hash_bits = (unsigned)atoi(v);
+        else if (!strcmp(a, "--passes"))
+            o.passes = atoi(v);
         else if (!strcmp(a, "--case-copies"))
             case_copies = atof(v);
         else if (!strcmp(a, "--cv"))
@@ -170,7 +174,8 @@ int main(int argc, char **argv) {
         i++;
     }
     if (!train || (!out && !cv) || o.epochs < 1 || o.epochs > 1000 || o.hash_bits < 8 ||
-        o.hash_bits > 26 || cv == 1 || cv < 0 || case_copies < 0 || case_copies > 0.5)
+        o.hash_bits > 26 || cv == 1 || cv < 0 || o.passes < 1 || o.passes > 2 || case_copies < 0 ||
+        case_copies > 0.5)
         usage();
     char err[512];
     ent_clusters cl = {0};
@@ -240,7 +245,8 @@ int main(int argc, char **argv) {
                            .weights = t.w,
                            .trans = t.trans,
                            .clusters = o.clusters,
-                           .flags = gaz ? ENT_MODEL_GAZETTEER : 0,
+                           .flags = (gaz ? ENT_MODEL_GAZETTEER : 0) |
+                                    (o.passes == 2 ? ENT_MODEL_TWO_PASS : 0),
                            .gazetteer_sum = gaz_sum};
     int rc = ent_model_save(&spec, out, err, sizeof err);
     if (rc != 0)
