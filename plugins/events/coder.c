@@ -140,6 +140,7 @@ void ev_coder_free(ev_coder *c) {
     free(c->hash);
     free(c->stop);
     free(c->zone);
+    free(c->say);
     free(c->cls);
     free(c->in_mention);
     free(c->ent_at);
@@ -176,6 +177,9 @@ static int reserve_tokens(ev_coder *c, size_t n) {
     unsigned char *z = realloc(c->zone, cap);
     if (z)
         c->zone = z;
+    unsigned char *sy = realloc(c->say, cap);
+    if (sy)
+        c->say = sy;
     uint32_t *cl = realloc(c->cls, cap * sizeof *cl);
     if (cl)
         c->cls = cl;
@@ -185,7 +189,7 @@ static int reserve_tokens(ev_coder *c, size_t n) {
     uint32_t *ea = realloc(c->ent_at, cap * sizeof *ea);
     if (ea)
         c->ent_at = ea;
-    if (!h || !st || !z || !cl || !im || !ea)
+    if (!h || !st || !z || !sy || !cl || !im || !ea)
         return SL_ENOMEM;
     c->tokcap = cap;
     return SL_OK;
@@ -429,12 +433,14 @@ static size_t before(const ev_coder *c, size_t a, size_t i) {
     return SIZE_MAX;
 }
 
-/* Triggers of a sentence: the lexicon's longest matches outside actor names. */
-static int find_triggers(ev_coder *c, size_t a, size_t b) {
+/* Triggers of a sentence: the lexicon's longest matches. Returns whether any is an event. */
+static int find_triggers(ev_coder *c, size_t a, size_t b, int *any_event) {
     c->nfound = 0;
+    *any_event = 0;
     for (size_t i = a; i < b;) {
+        c->say[i] = 0;
         ev_match mt;
-        if (c->in_mention[i] || !ev_dict_match(&c->m->lexicon.dict, c->hash, c->stop, b, i, &mt)) {
+        if (!ev_dict_match(&c->m->lexicon.dict, c->hash, c->stop, b, i, &mt)) {
             i++;
             continue;
         }
@@ -444,18 +450,35 @@ static int find_triggers(ev_coder *c, size_t a, size_t b) {
         f->e = mt.end;
         f->t = &c->m->lexicon.v[mt.value];
         f->suppressed = f->t->kind == EV_TRIG_NONE;
+        *any_event |= f->t->kind == EV_TRIG_EVENT;
         /* a gap may hold the target ("accused Rwanda of"): go on after the first word */
-        i = mt.words == mt.end - mt.start ? mt.end : i + 1;
+        size_t next = mt.words == mt.end - mt.start ? mt.end : i + 1;
+        for (size_t j = i + 1; j < next; j++)
+            c->say[j] = 0;
+        i = next;
     }
     return SL_OK;
 }
 
+/* Triggers inside actor names ("the Free Syrian Army") are none; reporting verbs are marked
+ * per token. */
+static void settle_triggers(ev_coder *c) {
+    size_t out = 0;
+    for (size_t k = 0; k < c->nfound; k++) {
+        ev_found *f = &c->found[k];
+        if (c->in_mention[f->s])
+            continue;
+        if (f->t->kind == EV_TRIG_SAY)
+            for (size_t j = f->s; j < f->e; j++)
+                c->say[j] = 1;
+        c->found[out++] = *f;
+    }
+    c->nfound = out;
+}
+
 /* Whether token j says something: a reporting verb found in this sentence. */
 static int is_say(const ev_coder *c, size_t j) {
-    for (size_t k = 0; k < c->nfound; k++)
-        if (c->found[k].t->kind == EV_TRIG_SAY && j >= c->found[k].s && j < c->found[k].e)
-            return 1;
-    return 0;
+    return c->say[j];
 }
 
 /* Attribution: ", X said", ", according to X" and what follows them up to the clause's end
@@ -642,10 +665,16 @@ static int verb_like(const ev_coder *c, size_t a, const ev_found *f) {
 
 static int code_sentence(ev_coder *c, size_t sent, size_t a, size_t b, const ev_entity *ents,
                          const ev_options *opt) {
-    if (find_mentions(c, a, b, ents, opt) || find_triggers(c, a, b))
+    int any_event;
+    if (find_triggers(c, a, b, &any_event))
         return SL_ENOMEM;
-    if (c->nmentions == 0 || c->nfound == 0)
+    if (!any_event)
+        return SL_OK; /* most sentences */
+    if (find_mentions(c, a, b, ents, opt))
+        return SL_ENOMEM;
+    if (c->nmentions == 0)
         return SL_OK;
+    settle_triggers(c);
     mark_zones(c, a, b);
     /* "agreed to meet": the first verb states the intent of the second; "threatened to
      * attack": the threat is the event */
