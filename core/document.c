@@ -324,9 +324,18 @@ static int set_error(sl_doc *d, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     slc_buf_clear(&d->error);
-    slc_buf_puts(&d->error, msg);
+    if (slc_buf_puts(&d->error, *msg ? msg : "failed") != 0)
+        slc_buf_clear(&d->error); /* empty: slc_doc_error() tells why it was lost */
     d->failed = 1;
     return SL_EDOC;
+}
+
+/* Out of memory in a call a plugin makes fails the document too: a plugin that goes on after
+ * the status (or ignores it) must not write a document with a piece missing. */
+static int oom(sl_doc *d, int rc) {
+    if (rc == SL_ENOMEM)
+        set_error(d, "out of memory");
+    return rc;
 }
 
 /* Put a generated id first among the fields, so that output reads naturally. */
@@ -433,7 +442,7 @@ const char *slc_doc_origin_id(const sl_doc *d, char *out, size_t cap) {
 }
 
 const char *slc_doc_error(const sl_doc *d) {
-    return d->failed ? (d->error.len ? d->error.p : "failed") : NULL;
+    return d->failed ? (d->error.len ? d->error.p : "out of memory") : NULL;
 }
 
 void slc_doc_add_repairs(sl_doc *d, size_t n) {
@@ -457,6 +466,7 @@ const char *slc_doc_text(const sl_doc *cd, size_t *len) {
         slc_buf_clear(&d->text);
         if (slc_json_unescape(d->arena.p + f->val_off + 1, f->val_len - 2, &d->text, &d->repairs) !=
             0) {
+            set_error(d, "out of memory"); /* the stage must not go on with no text */
             if (len)
                 *len = 0;
             return "";
@@ -473,17 +483,17 @@ int slc_doc_set_text(sl_doc *d, const char *text, size_t len) {
     size_t valid = slc_utf8_valid_prefix(text, len);
     if (valid == len) {
         if (slc_buf_append(&tmp, text, len) != 0)
-            return SL_ENOMEM;
+            return oom(d, SL_ENOMEM);
     } else {
         size_t n = slc_utf8_repair(text, len, &tmp);
         if (n == (size_t)-1) {
             slc_buf_free(&tmp);
-            return SL_ENOMEM;
+            return oom(d, SL_ENOMEM);
         }
         d->repairs += n;
     }
     if (slc_buf_reserve(&tmp, 0) != 0)
-        return SL_ENOMEM;
+        return oom(d, SL_ENOMEM);
     slc_buf_free(&d->text);
     d->text = tmp;
     d->text_loaded = 1;
@@ -502,7 +512,7 @@ int slc_doc_set_id(sl_doc *d, const char *id) {
         slc_buf_clear(&d->id);
         rc = slc_buf_puts(&d->id, id);
     }
-    return rc;
+    return oom(d, rc);
 }
 
 const char *slc_doc_meta_string(const sl_doc *d, const char *key, size_t *len) {
@@ -519,7 +529,7 @@ int slc_doc_meta_set_string(sl_doc *d, const char *key, const char *value, size_
     if (slc_utf8_valid_prefix(value, len) != len) {
         size_t n = slc_utf8_repair(value, len, &fixed);
         if (n == (size_t)-1)
-            return SL_ENOMEM;
+            return oom(d, SL_ENOMEM);
         d->repairs += n;
         value = fixed.p;
         len = fixed.len;
@@ -536,7 +546,7 @@ int slc_doc_meta_set_string(sl_doc *d, const char *key, const char *value, size_
     }
     slc_buf_free(&raw);
     slc_buf_free(&fixed);
-    return rc;
+    return oom(d, rc);
 }
 
 int slc_doc_meta_set_number(sl_doc *d, const char *key, double value) {
@@ -551,7 +561,7 @@ int slc_doc_meta_set_number(sl_doc *d, const char *key, double value) {
         rc = slc_buf_append(&d->id, raw.p, raw.len);
     }
     slc_buf_free(&raw);
-    return rc;
+    return oom(d, rc);
 }
 
 int slc_doc_meta_set_json(sl_doc *d, const char *key, const char *json) {
@@ -561,7 +571,7 @@ int slc_doc_meta_set_json(sl_doc *d, const char *key, const char *json) {
         slc_utf8_valid_prefix(json, len) != len ||
         slc_json_validate(json, len, &type, NULL, NULL) != 0)
         return SL_EINVAL;
-    return set_field_raw(d, key, json, len, type);
+    return oom(d, set_field_raw(d, key, json, len, type));
 }
 
 int slc_doc_meta_remove(sl_doc *d, const char *key) {
@@ -578,6 +588,8 @@ int slc_doc_fail(sl_doc *d, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (d->failed && strcmp(slc_doc_error(d), "out of memory") == 0)
+        return set_error(d, "%s: out of memory", msg); /* the cause stays in the message */
     return set_error(d, "%s", msg);
 }
 
@@ -631,7 +643,7 @@ int slc_layer_create(sl_doc *d, const char *name, unsigned flags, sl_layer **out
     sl_layer *l = calloc(1, sizeof *l);
     if (!l || !(l->name = dup_n(name, l->name_len = strlen(name)))) {
         free(l);
-        return SL_ENOMEM;
+        return oom(d, SL_ENOMEM);
     }
     l->doc = d;
     l->flags = flags;
@@ -645,7 +657,7 @@ int slc_layer_create(sl_doc *d, const char *name, unsigned flags, sl_layer **out
     }
     if (grow((void **)&d->layers, &d->caplayers, d->nlayers + 1, sizeof *d->layers) != 0) {
         layer_free(l);
-        return SL_ENOMEM;
+        return oom(d, SL_ENOMEM);
     }
     d->layers[d->nlayers++] = l;
     *out = l;
@@ -706,12 +718,12 @@ int slc_span_append(sl_layer *l, size_t start, size_t end, const char *label, si
     if (start > end || end > len || !on_boundary(text, len, start) || !on_boundary(text, len, end))
         return SL_EINVAL;
     if (grow((void **)&l->spans, &l->cap, l->n + 1, sizeof *l->spans) != 0)
-        return SL_ENOMEM;
+        return oom(l->doc, SL_ENOMEM);
     if (l->head && grow((void **)&l->head, &l->headcap, l->n + 1, sizeof *l->head) != 0)
-        return SL_ENOMEM;
+        return oom(l->doc, SL_ENOMEM);
     const char *lab = NULL;
     if (label && !(lab = intern_label(l->doc, label)))
-        return SL_ENOMEM;
+        return oom(l->doc, SL_ENOMEM);
     l->spans[l->n] = (sl_span){start, end, lab};
     if (l->head)
         l->head[l->n] = -1;
@@ -778,7 +790,7 @@ static int set_attr_raw(sl_layer *l, size_t i, const char *key, slc_buf *raw) {
     attr *a = attr_slot(l, i, key);
     if (!a) {
         slc_buf_free(raw);
-        return i >= slc_layer_count(l) ? SL_EINVAL : SL_ENOMEM;
+        return i >= slc_layer_count(l) ? SL_EINVAL : oom(l->doc, SL_ENOMEM);
     }
     a->json = raw->p; /* ownership moves to the attribute */
     return SL_OK;
@@ -789,7 +801,7 @@ int slc_span_set_string(sl_layer *l, size_t i, const char *key, const char *valu
     size_t len = strlen(value);
     if (slc_utf8_valid_prefix(value, len) != len) {
         if (slc_utf8_repair(value, len, &fixed) == (size_t)-1)
-            return SL_ENOMEM;
+            return oom(l->doc, SL_ENOMEM);
         value = fixed.p;
         len = fixed.len;
     }
@@ -797,7 +809,7 @@ int slc_span_set_string(sl_layer *l, size_t i, const char *key, const char *valu
     slc_buf_free(&fixed);
     if (rc != 0) {
         slc_buf_free(&raw);
-        return rc;
+        return oom(l->doc, rc);
     }
     return set_attr_raw(l, i, key, &raw);
 }
@@ -806,7 +818,7 @@ int slc_span_set_number(sl_layer *l, size_t i, const char *key, double value) {
     slc_buf raw = {0};
     if (slc_json_put_number(&raw, value) != 0) {
         slc_buf_free(&raw);
-        return SL_ENOMEM;
+        return oom(l->doc, SL_ENOMEM);
     }
     return set_attr_raw(l, i, key, &raw);
 }
@@ -818,7 +830,7 @@ int slc_span_set_json(sl_layer *l, size_t i, const char *key, const char *json) 
         return SL_EINVAL;
     slc_buf raw = {0};
     if (slc_buf_append(&raw, json, len) != 0)
-        return SL_ENOMEM;
+        return oom(l->doc, SL_ENOMEM);
     return set_attr_raw(l, i, key, &raw);
 }
 
@@ -829,7 +841,7 @@ int slc_span_set_range(sl_layer *l, size_t i, const char *key, size_t start, siz
         return SL_EINVAL;
     attr *a = attr_slot(l, i, key);
     if (!a)
-        return i >= l->n ? SL_EINVAL : SL_ENOMEM;
+        return i >= l->n ? SL_EINVAL : oom(l->doc, SL_ENOMEM);
     a->start = start;
     a->end = end;
     return SL_OK;
@@ -1212,7 +1224,7 @@ const char *slc_doc_json(sl_doc *d, unsigned flags, size_t *len) {
     if (text && rc == 0) {
         cp_conv c;
         rc |= cp_init(d, &c, text, tlen, flags & SL_JSON_BYTE_OFFSETS);
-        if (flags & SL_JSON_TOKENS)
+        if ((flags & SL_JSON_TOKENS) && rc == 0) /* no offset table: nothing to convert with */
             rc |= put_tokens(o, d, &c);
         for (size_t i = 0; i < d->nlayers && rc == 0; i++)
             rc |= put_layer(o, d->layers[i], &c);

@@ -211,9 +211,8 @@ static char *dir_of(const char *path) {
     return d;
 }
 
-int slc_pipeline_parse_string(const char *name, const char *dir, const char *yaml, size_t len,
-                              slc_pipeline_spec *out, slc_diag *diag) {
-    memset(out, 0, sizeof *out);
+static int parse_yaml(const char *name, const char *dir, const char *yaml, size_t len,
+                      slc_pipeline_spec *out, slc_diag *diag) {
     out->path = dup_str(name);
     out->dir = dup_str(dir ? dir : ".");
     if (!out->path || !out->dir)
@@ -239,6 +238,16 @@ int slc_pipeline_parse_string(const char *name, const char *dir, const char *yam
     return rc != 0 || diag->errors > before ? -1 : 0;
 }
 
+int slc_pipeline_parse_string(const char *name, const char *dir, const char *yaml, size_t len,
+                              slc_pipeline_spec *out, slc_diag *diag) {
+    memset(out, 0, sizeof *out);
+    int before = diag->errors;
+    int rc = parse_yaml(name, dir, yaml, len, out, diag);
+    if (rc != 0 && diag->errors == before) /* the parts that fail without a message */
+        slc_diag_error(diag, name, (slc_mark){0, 0}, 0, NULL, "out of memory");
+    return rc;
+}
+
 int slc_pipeline_parse_file(const char *path, slc_pipeline_spec *out, slc_diag *diag) {
     memset(out, 0, sizeof *out);
     FILE *f = fopen(path, "rb");
@@ -249,12 +258,14 @@ int slc_pipeline_parse_file(const char *path, slc_pipeline_spec *out, slc_diag *
     slc_buf text = {0};
     char chunk[8192];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        slc_buf_append(&text, chunk, n);
+    int nomem = 0;
+    while (!nomem && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        nomem = slc_buf_append(&text, chunk, n) != 0;
     int bad = ferror(f);
     fclose(f);
-    if (bad) {
-        slc_diag_error(diag, path, (slc_mark){0, 0}, 0, NULL, "read error");
+    if (bad || nomem) {
+        slc_diag_error(diag, path, (slc_mark){0, 0}, 0, NULL,
+                       nomem ? "out of memory" : "read error");
         slc_buf_free(&text);
         return -1;
     }

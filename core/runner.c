@@ -629,8 +629,10 @@ static int create_worker_stages(run *r, parallel *par) {
             continue;
         }
         slc_stage *copy = calloc(r->split, sizeof *copy);
-        if (!copy)
+        if (!copy) {
+            fputs("sluice: out of memory\n", stderr);
             return SLC_EXIT_INTERNAL;
+        }
         par->stages[w] = copy;
         for (size_t i = r->first; i < r->split; i++) {
             copy[i] = p->stages[i];
@@ -689,8 +691,8 @@ static int fill_batch(run *r, job *j) {
         bytes += raw ? raw_len : BATCH_BYTES / 8; /* whole files: a few per batch */
         d->has_raw = 0;
         slc_buf_clear(&d->raw);
-        if (r->dead && raw)
-            d->has_raw = slc_buf_append(&d->raw, raw, raw_len) == 0;
+        if (r->dead && raw && !(d->has_raw = slc_buf_append(&d->raw, raw, raw_len) == 0))
+            slc_doc_fail(d->doc, "out of memory"); /* it could not reach the dead letters */
     }
     return j->n > 0;
 }
@@ -738,11 +740,16 @@ static void run_parallel(run *r, size_t nworkers) {
     void **ptrs = calloc(njobs, sizeof *ptrs);
     slc_workers *w = NULL;
     int rc = par.stages && jobs && ptrs ? create_worker_stages(r, &par) : SLC_EXIT_INTERNAL;
+    if (!par.stages || !jobs || !ptrs)
+        fputs("sluice: out of memory\n", stderr);
     for (size_t i = 0; ptrs && i < njobs; i++)
         ptrs[i] = &jobs[i];
-    if (rc == SLC_EXIT_OK &&
-        slc_workers_start(&w, nworkers, ptrs, njobs, !r->o->unordered, work, &par) != SL_OK) {
-        fprintf(stderr, "sluice: cannot start %zu worker threads\n", nworkers);
+    int started = rc == SLC_EXIT_OK
+                      ? slc_workers_start(&w, nworkers, ptrs, njobs, !r->o->unordered, work, &par)
+                      : SL_OK;
+    if (started != SL_OK) {
+        fprintf(stderr, "sluice: cannot start %zu worker threads: %s\n", nworkers,
+                sl_strerror(started));
         rc = SLC_EXIT_INTERNAL;
     }
     if (rc == SLC_EXIT_OK) {
