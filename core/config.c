@@ -120,6 +120,7 @@ static int is_null_scalar(const slc_value *v) {
 /* The schema's bounds for an int or number option. */
 static void check_range(const sl_option *o, double x, const slc_value *v, const char *file,
                         int stage, const char *plugin, slc_diag *diag) {
+    file = v->source ? v->source : file;
     int low = (o->flags & SL_OPTF_MIN) && x < o->min;
     int high = (o->flags & SL_OPTF_MAX) && x > o->max;
     if (!low && !high)
@@ -135,6 +136,7 @@ static void check_range(const sl_option *o, double x, const slc_value *v, const 
 
 static void check_value(const sl_option *o, const slc_value *v, const char *file, int stage,
                         const char *plugin, slc_diag *diag) {
+    file = v->source ? v->source : file;
     const char *tname = slc_option_type_name(o->type);
     if (is_null_scalar(v)) {
         slc_diag_error(diag, file, v->mark, stage, plugin, "option '%s' has no value (expected %s)",
@@ -221,8 +223,9 @@ int slc_config_check(const sl_option *schema, const slc_stage_spec *spec, const 
             check_value(o, v, file, stage, plugin, diag);
             continue;
         }
+        const char *where = v->source ? v->source : file;
         if (n == 0) {
-            slc_diag_error(diag, file, v->key_mark, stage, plugin,
+            slc_diag_error(diag, where, v->key_mark, stage, plugin,
                            "unknown option '%s': this plugin takes no options", v->key);
             continue;
         }
@@ -233,7 +236,7 @@ int slc_config_check(const sl_option *schema, const slc_stage_spec *spec, const 
         }
         const char *near = slc_nearest(v->key, names, nn);
         slc_diag_error(
-            diag, file, v->key_mark, stage, plugin, "unknown option '%s'%s%s%s; allowed: %s",
+            diag, where, v->key_mark, stage, plugin, "unknown option '%s'%s%s%s; allowed: %s",
             v->key, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "", allowed.p);
         slc_buf_free(&allowed);
     }
@@ -438,8 +441,9 @@ int slc_cfg_error(const sl_config *c, const char *option, const char *fmt, ...) 
     va_end(ap);
     const slc_value *v = option ? given(c, option) : NULL;
     slc_mark at = v ? v->mark : c->spec ? c->spec->mark : (slc_mark){0, 0};
+    const char *file = v && v->source ? v->source : c->file;
     if (option)
-        slc_diag_error(c->diag, c->file, at, c->stage, c->plugin, "option '%s': %s", option, msg);
+        slc_diag_error(c->diag, file, at, c->stage, c->plugin, "option '%s': %s", option, msg);
     else
         slc_diag_error(c->diag, c->file, at, c->stage, c->plugin, "%s", msg);
     return SL_ECONFIG;

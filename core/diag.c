@@ -23,6 +23,16 @@ void slc_diag_error(slc_diag *d, const char *file, slc_mark at, int stage, const
     d->errors++;
 }
 
+void slc_diag_print(const slc_diag *d, FILE *f) {
+    const char *p = d->text.p;
+    while (p && *p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        fprintf(f, "sluice: %.*s\n", (int)n, p);
+        p += n + (nl != NULL);
+    }
+}
+
 void slc_diag_free(slc_diag *d) {
     slc_buf_free(&d->text);
     d->errors = 0;

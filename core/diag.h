@@ -2,6 +2,8 @@
 #ifndef SLUICE_CORE_DIAG_H
 #define SLUICE_CORE_DIAG_H
 
+#include <stdio.h>
+
 #include "buf.h"
 
 /* A place in a pipeline file, 1-based; line 0 means unknown. */
@@ -17,6 +19,9 @@ typedef struct slc_diag {
 /* Add an error. stage is 1-based (0: not about a stage); plugin may be NULL. */
 void slc_diag_error(slc_diag *d, const char *file, slc_mark at, int stage, const char *plugin,
                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Write the collected text to f with "sluice: " before each line, as every message of the
+ * command starts. */
+void slc_diag_print(const slc_diag *d, FILE *f);
 /* Free the collected text. */
 void slc_diag_free(slc_diag *d);
 

@@ -30,7 +30,7 @@ static char *dup_str(const char *s) {
     return d;
 }
 
-static int add_dir(slc_search_path *sp, const char *dir) {
+int slc_search_path_add(slc_search_path *sp, const char *dir) {
     if (!dir || !*dir)
         return 0;
     for (size_t i = 0; i < sp->n; i++)
@@ -50,8 +50,7 @@ static int add_dir(slc_search_path *sp, const char *dir) {
     return 0;
 }
 
-/* The directory of the running executable, or "" when unknown. */
-static void exe_dir(char *out, size_t cap) {
+void slc_exe_dir(char *out, size_t cap) {
     ssize_t n = readlink("/proc/self/exe", out, cap - 1);
     out[n > 0 ? n : 0] = '\0';
     char *slash = strrchr(out, '/');
@@ -62,7 +61,7 @@ static void exe_dir(char *out, size_t cap) {
 int slc_search_path_init(slc_search_path *sp, char *const *dirs, size_t ndirs) {
     memset(sp, 0, sizeof *sp);
     for (size_t i = 0; i < ndirs; i++)
-        if (add_dir(sp, dirs[i]) != 0)
+        if (slc_search_path_add(sp, dirs[i]) != 0)
             return SL_ENOMEM;
     const char *env = getenv("SLUICE_PLUGIN_PATH");
     if (env) {
@@ -70,20 +69,20 @@ int slc_search_path_init(slc_search_path *sp, char *const *dirs, size_t ndirs) {
         if (!copy)
             return SL_ENOMEM;
         for (char *save = NULL, *p = strtok_r(copy, ":", &save); p; p = strtok_r(NULL, ":", &save))
-            add_dir(sp, p);
+            slc_search_path_add(sp, p);
         free(copy);
     }
     char self[4096], buf[4200];
-    exe_dir(self, sizeof self);
+    slc_exe_dir(self, sizeof self);
     if (*self && strcmp(self, SLUICE_BUILD_BIN_DIR) == 0)
-        add_dir(sp, SLUICE_BUILD_PLUGIN_DIR);
+        slc_search_path_add(sp, SLUICE_BUILD_PLUGIN_DIR);
     if (*self) {
         snprintf(buf, sizeof buf, "%s/%s", self, SLUICE_INSTALL_PLUGIN_REL);
         struct stat st;
         if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
-            add_dir(sp, buf);
+            slc_search_path_add(sp, buf);
     }
-    add_dir(sp, SLUICE_INSTALL_PLUGIN_DIR);
+    slc_search_path_add(sp, SLUICE_INSTALL_PLUGIN_DIR);
     return 0;
 }
 

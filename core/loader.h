@@ -28,6 +28,8 @@ typedef struct slc_search_path {
  * then the build tree's plugin folder when sluice runs from its build tree, then the
  * installed plugin folder. Never the current directory. */
 int slc_search_path_init(slc_search_path *sp, char *const *dirs, size_t ndirs);
+/* Append a folder unless it is empty or already there; 0 or SL_ENOMEM. */
+int slc_search_path_add(slc_search_path *sp, const char *dir);
 /* Free the search path. */
 void slc_search_path_free(slc_search_path *sp);
 
@@ -41,6 +43,10 @@ char *slc_plugin_resolve(const slc_search_path *sp, const char *ref, const char 
 int slc_plugin_open(const char *path, slc_plugin_lib *lib, slc_buf *err);
 /* Unload a plugin. */
 void slc_plugin_close(slc_plugin_lib *lib);
+
+/* The folder of the running executable, or "" when unknown (for the build-tree and
+ * install-relative searches). */
+void slc_exe_dir(char *out, size_t cap);
 
 /* A plugin kind as a word. */
 const char *slc_kind_name(sl_kind kind);

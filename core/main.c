@@ -5,14 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "config.h"
 #include "loader.h"
 #include "guard.h"
 #include "interrupt.h"
 #include "log.h"
 #include "runner.h"
-
-#include <dirent.h>
 
 #define MAX_PLUGIN_DIRS 64
 
@@ -22,26 +21,39 @@ static const char usage_main[] =
     "Stream documents through a pipeline of plugins.\n"
     "\n"
     "Commands:\n"
-    "  run PIPELINE.yaml [FILE ...]   run a pipeline on files (or standard input)\n"
-    "  check PIPELINE.yaml            validate a pipeline without running it\n"
-    "  plugins [NAME|PATH]            list plugins, or show one plugin's options\n"
-    "  help [COMMAND]                 show help for a command\n"
+    "  run PIPELINE [FILE ...]   run a pipeline on files (or standard input); PIPELINE is a\n"
+    "                            file or the name of an installed pipeline\n"
+    "  check PIPELINE            validate a pipeline without running it\n"
+    "  pipelines                 list the installed pipelines\n"
+    "  plugins [NAME|PATH]       list plugins, or show one plugin's options\n"
+    "  new-plugin NAME [DIR]     write a plugin project to start from\n"
+    "  help [COMMAND]            show help for a command\n"
     "\n"
     "Options:\n"
     "  -h, --help       show this help\n"
     "  -V, --version    show the version and plugin ABI\n"
     "\n"
     "Exit status: 0 ok, 1 internal error, 2 usage error, 3 pipeline error,\n"
-    "4 documents failed, 5 input/output error, 6 a plugin crashed. See docs/cli.md.\n";
+    "4 documents failed, 5 input/output error, 6 a plugin crashed. See 'man sluice'.\n";
 
 static const char usage_run[] =
-    "Usage: sluice run PIPELINE.yaml [OPTIONS] [FILE ...]\n"
+    "Usage: sluice run PIPELINE [OPTIONS] [FILE ...]\n"
+    "       sluice run -e YAML | --stage PLUGIN[:OPTION=VALUE,...] ... [OPTIONS] [FILE ...]\n"
     "\n"
     "Read documents from the FILEs (standard input when none, or for '-'), send each through\n"
     "the pipeline's stages in order, and write what the sinks produce. A pipeline whose last\n"
-    "stage is not a sink writes JSON Lines to standard output.\n"
+    "stage is not a sink writes JSON Lines to standard output. PIPELINE is a file, or the\n"
+    "name of a pipeline that 'sluice pipelines' lists.\n"
     "\n"
     "Options:\n"
+    "  -e YAML                the pipeline itself, instead of a file: -e 'stages: [{plugin:\n"
+    "                         sentences}]'; then every argument is an input file\n"
+    "  --stage PLUGIN[:OPTION=VALUE,...]\n"
+    "                         a stage, instead of a file (repeatable, in order); a list value\n"
+    "                         is [a,b]; quote a value that holds a comma\n"
+    "  --set STAGE.OPTION=VALUE\n"
+    "                         set an option of a stage (its number from 1, or its plugin's\n"
+    "                         name), replacing the pipeline's value (repeatable)\n"
     "  --input-format FORMAT  jsonl (default), text (a file is one document), lines (a line\n"
     "                         is one document) or html (a file is one HTML page)\n"
     "  --on-error POLICY      skip (default): report a failed document and go on;\n"
@@ -71,24 +83,46 @@ static const char usage_run[] =
     "document, with the output flushed; a second one stops it at once.\n";
 
 static const char usage_check[] =
-    "Usage: sluice check PIPELINE.yaml [--plugin-path DIR]\n"
+    "Usage: sluice check PIPELINE [--plugin-path DIR] [--set STAGE.OPTION=VALUE ...]\n"
+    "       sluice check -e YAML | --stage PLUGIN[:OPTION=VALUE,...] ... [OPTIONS]\n"
     "\n"
-    "Validate a pipeline: YAML syntax, plugin names, option names, types and required\n"
-    "options, and the values each plugin checks itself (ranges, formats). Nothing is\n"
-    "created and no input is read. Errors are reported as\n"
-    "FILE:LINE:COL: stage N (plugin NAME): message.\n"
+    "Validate a pipeline (a file, a name, -e or --stage, as for run): YAML syntax, plugin\n"
+    "names, option names, types and required options, and the values each plugin checks\n"
+    "itself (ranges, formats). Nothing is created and no input is read. Errors are reported\n"
+    "as 'sluice: FILE:LINE:COL: stage N (plugin NAME): message', where FILE is <-e>, --stage\n"
+    "or --set for what the command line gave (LINE: which --stage or --set; COL: the place\n"
+    "in its argument).\n"
     "Exit status: 0 when the pipeline is good, 3 when it is not.\n";
 
 static const char usage_plugins[] =
-    "Usage: sluice plugins [NAME|PATH] [--plugin-path DIR]\n"
+    "Usage: sluice plugins [NAME|PATH] [--plugin-path DIR] [--json | --names]\n"
     "\n"
     "Without an argument, list the plugins found on the plugin path (name, version, kind,\n"
     "summary, file). With a plugin name or a path to a .so file, show its options with their\n"
-    "types, defaults and help.\n"
+    "types, defaults and help. --json: the same as one JSON array, options included, for\n"
+    "tools; --names: only the names, one a line.\n"
     "\n"
     "The plugin path: --plugin-path folders, then $SLUICE_PLUGIN_PATH (colon-separated),\n"
     "then the build tree's plugins when sluice runs from its build tree, then the installed\n"
     "plugin folder.\n";
+
+static const char usage_pipelines[] =
+    "Usage: sluice pipelines [--names]\n"
+    "\n"
+    "List the pipelines that 'sluice run NAME' finds: name, the first comment line of the\n"
+    "file, and the file. They are looked up as NAME.yaml in each folder of\n"
+    "$SLUICE_PIPELINE_PATH (colon-separated), then in the source tree's pipelines/ when sluice\n"
+    "runs from its build tree, then in the installed share/sluice/pipelines; the first of\n"
+    "each name wins. --names: only the names, one a line.\n";
+
+static const char usage_new_plugin[] =
+    "Usage: sluice new-plugin NAME [DIR]\n"
+    "\n"
+    "Write a plugin project in DIR (default: ./NAME), which must not exist yet: C source with\n"
+    "a working example stage, a CMakeLists.txt that finds the installed sluice SDK, a test,\n"
+    "an example pipeline and a README. It builds and passes its test as it is:\n"
+    "  cmake -B build && cmake --build build && ctest --test-dir build\n"
+    "NAME: lower-case letters, digits, '_' and '-', starting with a letter.\n";
 
 typedef struct cli {
     char *plugin_dirs[MAX_PLUGIN_DIRS];
@@ -98,13 +132,20 @@ typedef struct cli {
     slc_run_options run;
     int quiet;
     int verbose;
+    const char *cmd;
+    slc_cli_pipeline source; /* -e, --stage, --set */
+    int json, names;         /* plugins --json, --names */
 } cli;
 
 static int usage_error(const char *fmt, const char *arg) {
     fprintf(stderr, "sluice: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'sluice --help'.\n");
+    fprintf(stderr, "\nsluice: try 'sluice --help' or 'man sluice'\n");
     return SLC_EXIT_USAGE;
+}
+
+static int is_cmd(const cli *c, const char *name) {
+    return c->cmd && strcmp(c->cmd, name) == 0;
 }
 
 static int parse_size(const char *s, size_t *out) {
@@ -129,8 +170,11 @@ static int parse_size(const char *s, size_t *out) {
 /* Parse options and positional arguments of a command; options may come anywhere. */
 static int parse_args(cli *c, int argc, char **argv, int allow_run_options) {
     c->args = calloc((size_t)argc + 1, sizeof *c->args);
-    if (!c->args)
+    c->source.stages = calloc((size_t)argc + 1, sizeof *c->source.stages);
+    c->source.sets = calloc((size_t)argc + 1, sizeof *c->source.sets);
+    if (!c->args || !c->source.stages || !c->source.sets)
         return SLC_EXIT_INTERNAL;
+    int pipeline_options = is_cmd(c, "run") || is_cmd(c, "check");
     int only_args = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -178,6 +222,24 @@ static int parse_args(cli *c, int argc, char **argv, int allow_run_options) {
             c->run.unordered = 1;
         } else if (allow_run_options && strcmp(a, "--unbuffered") == 0) {
             c->run.unbuffered = 1;
+        } else if (pipeline_options && strcmp(a, "-e") == 0) {
+            if (!val)
+                return usage_error("%s needs a pipeline in YAML: -e 'stages: [...]'", a);
+            if (c->source.expr)
+                return usage_error("%s", "-e is given twice");
+            c->source.expr = argv[++i];
+        } else if (pipeline_options && strcmp(a, "--stage") == 0) {
+            if (!val)
+                return usage_error("%s needs PLUGIN[:option=value,...]", a);
+            c->source.stages[c->source.nstages++] = argv[++i];
+        } else if (pipeline_options && strcmp(a, "--set") == 0) {
+            if (!val)
+                return usage_error("%s needs STAGE.option=value", a);
+            c->source.sets[c->source.nsets++] = argv[++i];
+        } else if (is_cmd(c, "plugins") && strcmp(a, "--json") == 0) {
+            c->json = 1;
+        } else if ((is_cmd(c, "plugins") || is_cmd(c, "pipelines")) && strcmp(a, "--names") == 0) {
+            c->names = 1;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             c->quiet = 1;
             slc_log_set_level(SL_LOG_ERROR);
@@ -204,28 +266,49 @@ static void print_layer_warnings(const slc_pipeline *p) {
         return;
     slc_diag warnings = {0};
     if (slc_pipeline_layer_warnings(p, &warnings) && warnings.text.p)
-        fputs(warnings.text.p, stderr);
+        slc_diag_print(&warnings, stderr);
     slc_diag_free(&warnings);
 }
 
+static void print_errors(const slc_diag *diag) {
+    if (diag->text.p)
+        slc_diag_print(diag, stderr);
+    else
+        fputs("sluice: cannot load the pipeline\n", stderr);
+}
+
+/* Load the pipeline the arguments give (a file, a name, -e or --stage, with --set), saying
+ * what is wrong; *used gets how many arguments named it. An slc_exit status. */
+static int load_pipeline(cli *c, slc_pipeline *p, slc_diag *diag, size_t *used) {
+    slc_buf usage = {0};
+    int status = slc_cli_load_pipeline(p, &c->source, c->args, c->nargs, used, c->plugin_dirs,
+                                       c->ndirs, &usage, diag);
+    if (status == SLC_EXIT_USAGE)
+        usage_error("%s", usage.p ? usage.p : "bad pipeline options");
+    else if (status != SLC_EXIT_OK)
+        print_errors(diag);
+    slc_buf_free(&usage);
+    return status;
+}
+
 static int cmd_run(cli *c) {
-    if (c->nargs < 1)
-        return usage_error("%s", "run needs a pipeline file: sluice run PIPELINE.yaml [FILE ...]");
     slc_diag diag = {0};
     slc_pipeline p;
     int status = SLC_EXIT_OK;
+    size_t used = 0;
     if (slc_guard_install() != 0)
         fputs("sluice: warning: cannot catch plugin crashes on this system\n", stderr);
     if (slc_interrupt_install() != 0)
         fputs("sluice: warning: cannot stop cleanly on SIGINT or SIGTERM on this system\n", stderr);
-    if (slc_pipeline_load(&p, c->args[0], c->plugin_dirs, c->ndirs, &diag) != 0 ||
-        slc_pipeline_create(&p, &diag) != 0) {
-        fputs(diag.text.p ? diag.text.p : "sluice: cannot load the pipeline\n", stderr);
+    if ((status = load_pipeline(c, &p, &diag, &used)) != SLC_EXIT_OK) {
+        /* reported */
+    } else if (slc_pipeline_create(&p, &diag) != 0) {
+        print_errors(&diag);
         status = SLC_EXIT_PIPELINE;
     } else {
         print_layer_warnings(&p);
-        c->run.inputs = c->args + 1;
-        c->run.ninputs = c->nargs - 1;
+        c->run.inputs = c->args + used;
+        c->run.ninputs = c->nargs - used;
         int has_source = p.nstages && p.stages[0].lib->desc->kind == SL_KIND_SOURCE;
         if (has_source && c->run.ninputs) {
             status =
@@ -254,29 +337,34 @@ static int cmd_run(cli *c) {
 }
 
 static int cmd_check(cli *c) {
-    if (c->nargs != 1)
-        return usage_error("%s", "check needs exactly one pipeline file");
     slc_diag diag = {0};
     slc_pipeline p;
-    int rc = slc_pipeline_load(&p, c->args[0], c->plugin_dirs, c->ndirs, &diag);
-    if (rc == 0 && !diag.errors)
-        rc = slc_pipeline_check(&p, &diag);
-    if (rc != 0 || diag.errors) {
-        fputs(diag.text.p ? diag.text.p : "sluice: cannot load the pipeline\n", stderr);
-    } else {
+    size_t used = 0;
+    int status = load_pipeline(c, &p, &diag, &used);
+    if (status == SLC_EXIT_OK && c->nargs != used) {
+        status = usage_error("%s", "check takes one pipeline (a file or a name, or -e or "
+                                   "--stage), and no input files");
+    } else if (status == SLC_EXIT_OK && (slc_pipeline_check(&p, &diag) != 0 || diag.errors)) {
+        print_errors(&diag);
+        status = SLC_EXIT_PIPELINE;
+    } else if (status == SLC_EXIT_OK) {
         print_layer_warnings(&p);
-        printf("%s: ok (%zu stages:", c->args[0], p.nstages);
+        printf("%s: ok (%zu stages:", used ? c->args[0] : p.spec.path, p.nstages);
         for (size_t i = 0; i < p.nstages; i++)
             printf(" %s", p.stages[i].lib->desc->name);
         printf(")\n");
     }
     slc_pipeline_free(&p);
     slc_diag_free(&diag);
-    return rc != 0 || diag.errors ? SLC_EXIT_PIPELINE : SLC_EXIT_OK;
+    return status;
 }
 
-static void print_plugin_line(const slc_plugin_lib *lib) {
+static void print_plugin_line(const slc_plugin_lib *lib, void *names_only) {
     const sl_plugin *d = lib->desc;
+    if (*(int *)names_only) {
+        printf("%s\n", d->name);
+        return;
+    }
     printf("%-14s %-8s %-6s %s\n", d->name, d->version ? d->version : "?", slc_kind_name(d->kind),
            d->summary ? d->summary : "");
     printf("%-14s %s\n", "", lib->path);
@@ -317,10 +405,6 @@ static void print_plugin_options(const slc_plugin_lib *lib) {
     }
 }
 
-static int compare_names(const void *a, const void *b) {
-    return strcmp(a, b);
-}
-
 static int cmd_plugins(cli *c) {
     slc_search_path sp;
     if (slc_search_path_init(&sp, c->plugin_dirs, c->ndirs) != 0)
@@ -334,54 +418,19 @@ static int cmd_plugins(cli *c) {
             fprintf(stderr, "sluice: %s\n", err.p);
             status = SLC_EXIT_PIPELINE;
         } else {
-            print_plugin_options(&lib);
+            if (c->json)
+                status = slc_cli_plugins_json(NULL, &lib);
+            else
+                print_plugin_options(&lib);
             slc_plugin_close(&lib);
         }
         free(path);
     } else if (c->nargs > 1) {
         status = usage_error("%s", "plugins takes at most one plugin name");
-    } else {
-        /* Every plugin on the path, the first of each name winning as it does in pipelines. */
-        char seen[512][64];
-        size_t nseen = 0;
-        for (size_t i = 0; i < sp.n; i++) {
-            DIR *dir = opendir(sp.dirs[i]);
-            if (!dir)
-                continue;
-            struct dirent *e;
-            char names[256][256];
-            size_t n = 0;
-            while ((e = readdir(dir)) && n < 256) {
-                size_t len = strlen(e->d_name);
-                if (len > 3 && len < 256 && strcmp(e->d_name + len - 3, ".so") == 0)
-                    snprintf(names[n++], sizeof names[0], "%s", e->d_name);
-            }
-            closedir(dir);
-            qsort(names, n, sizeof names[0], compare_names);
-            for (size_t k = 0; k < n; k++) {
-                slc_buf path = {0};
-                slc_buf_printf(&path, "%s/%s", sp.dirs[i], names[k]);
-                slc_plugin_lib lib;
-                slc_buf_clear(&err);
-                int rc = slc_plugin_open(path.p, &lib, &err);
-                slc_buf_free(&path);
-                if (rc != 0) {
-                    fprintf(stderr, "sluice: skipped %s\n", err.p);
-                    continue;
-                }
-                size_t s = 0;
-                while (s < nseen && strcmp(seen[s], lib.desc->name) != 0)
-                    s++;
-                if (s == nseen) {
-                    print_plugin_line(&lib);
-                    if (nseen < 512)
-                        snprintf(seen[nseen++], sizeof seen[0], "%s", lib.desc->name);
-                }
-                slc_plugin_close(&lib);
-            }
-        }
-        if (!nseen)
-            fprintf(stderr, "sluice: no plugins found\n");
+    } else if (c->json) {
+        status = slc_cli_plugins_json(&sp, NULL);
+    } else if (!slc_cli_each_plugin(&sp, print_plugin_line, &c->names) && !c->names) {
+        fprintf(stderr, "sluice: no plugins found\n");
     }
     slc_buf_free(&err);
     slc_search_path_free(&sp);
@@ -398,8 +447,14 @@ static int cmd_help(int argc, char **argv) {
         fputs(usage_check, stdout);
     } else if (strcmp(topic, "plugins") == 0) {
         fputs(usage_plugins, stdout);
+    } else if (strcmp(topic, "pipelines") == 0) {
+        fputs(usage_pipelines, stdout);
+    } else if (strcmp(topic, "new-plugin") == 0) {
+        fputs(usage_new_plugin, stdout);
     } else {
-        return usage_error("no help for '%s'; commands: run, check, plugins", topic);
+        return usage_error("no help for '%s'; commands: run, check, pipelines, plugins, "
+                           "new-plugin",
+                           topic);
     }
     return SLC_EXIT_OK;
 }
@@ -418,7 +473,7 @@ int main(int argc, char **argv) {
     /* A closed pipe is reported as EPIPE by write(), so that we can stop quietly. */
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2)
-        return fputs(usage_main, stderr), SLC_EXIT_USAGE;
+        return usage_error("%s", "which command? run, check, pipelines, plugins, new-plugin, help");
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)
         return cmd_help(0, NULL);
@@ -428,12 +483,19 @@ int main(int argc, char **argv) {
     }
     if (strcmp(cmd, "help") == 0)
         return cmd_help(argc - 2, argv + 2);
-    if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 && strcmp(cmd, "plugins") != 0)
-        return usage_error("unknown command '%s'; commands: run, check, plugins, help", cmd);
+    static const char *const commands[] = {"run", "check", "pipelines", "plugins", "new-plugin"};
+    size_t known = 0;
+    while (known < 5 && strcmp(cmd, commands[known]) != 0)
+        known++;
+    if (known == 5)
+        return usage_error("unknown command '%s'; commands: run, check, pipelines, plugins, "
+                           "new-plugin, help",
+                           cmd);
     if (wants_help(argc - 2, argv + 2))
         return cmd_help(1, argv + 1);
     cli c;
     memset(&c, 0, sizeof c);
+    c.cmd = cmd;
     c.run.format = -1;
     c.run.max_doc = (size_t)256 << 20;
     int status = parse_args(&c, argc - 2, argv + 2, strcmp(cmd, "run") == 0);
@@ -442,10 +504,19 @@ int main(int argc, char **argv) {
             status = cmd_run(&c);
         else if (strcmp(cmd, "check") == 0)
             status = cmd_check(&c);
+        else if (strcmp(cmd, "pipelines") == 0)
+            status = c.nargs ? usage_error("%s", "pipelines takes no arguments")
+                             : slc_cli_list_pipelines(c.names);
+        else if (strcmp(cmd, "new-plugin") == 0)
+            status = c.nargs < 1 || c.nargs > 2
+                         ? usage_error("%s", "new-plugin needs a NAME, and perhaps a DIR")
+                         : slc_cli_new_plugin(c.args[0], c.nargs > 1 ? c.args[1] : NULL);
         else
             status = cmd_plugins(&c);
     }
     free(c.args);
+    free(c.source.stages);
+    free(c.source.sets);
     if (fflush(stdout) != 0 && errno != EPIPE) {
         fprintf(stderr, "sluice: cannot write standard output: %s\n", strerror(errno));
         return SLC_EXIT_IO;

@@ -119,10 +119,28 @@ say "1. install the SDK: cmake --install $BUILD --prefix $PREFIX"
 run_logged "$TMP/install.log" "$CMAKE" --install "$BUILD" --prefix "$PREFIX"
 for f in include/sluice/sluice.h include/sluice/harness.h lib/pkgconfig/sluice.pc \
     lib/pkgconfig/sluice-harness.pc lib/libsluice_harness.a lib/cmake/sluice/sluiceConfig.cmake \
-    lib/cmake/sluice/sluiceConfigVersion.cmake bin/sluice lib/sluice/plugins/jsonl.so; do
+    lib/cmake/sluice/sluiceConfigVersion.cmake bin/sluice lib/sluice/plugins/jsonl.so \
+    share/man/man1/sluice.1 share/doc/sluice/cli.md share/doc/sluice/plugin-guide.md \
+    share/bash-completion/completions/sluice share/sluice/pipelines/passthrough.yaml; do
     [ -f "$PREFIX/$f" ] || fail "cmake --install did not install $f"
 done
-printf '   ok: header, sluice.pc, sluiceConfig.cmake, sluice and its plugins are installed\n'
+printf '   ok: header, sluice.pc, sluiceConfig.cmake, sluice, its plugins, pipelines, manual page, docs and completion are installed\n'
+if command -v man >/dev/null 2>&1; then
+    MANPATH="$PREFIX/share/man" man -P cat sluice 2>/dev/null | grep -q 'stream documents through a pipeline' ||
+        fail "man sluice (MANPATH=$PREFIX/share/man) does not show the manual page"
+    printf '   ok: man sluice shows the installed page\n'
+fi
+"$PREFIX/bin/sluice" --help | grep -q "man sluice" || fail "sluice --help does not point to man sluice"
+# The installed sluice finds the installed pipelines by name, not the source tree's.
+env -u SLUICE_PIPELINE_PATH "$PREFIX/bin/sluice" pipelines >"$TMP/pipelines.out" 2>&1 ||
+    fail "the installed sluice pipelines failed"
+grep -q "$PREFIX/bin/../share/sluice/pipelines/passthrough.yaml" "$TMP/pipelines.out" ||
+    { cat "$TMP/pipelines.out" >&2; fail "the installed sluice does not list its installed pipelines"; }
+printf '{"id":"x","text":"y"}\n' | env -u SLUICE_PIPELINE_PATH "$PREFIX/bin/sluice" run -q passthrough \
+    >"$TMP/by-pipeline-name.out" 2>&1 || fail "the installed sluice cannot run 'passthrough' by name"
+grep -qx '{"id":"x","text":"y"}' "$TMP/by-pipeline-name.out" ||
+    { cat "$TMP/by-pipeline-name.out" >&2; fail "sluice run passthrough: unexpected output"; }
+printf '   ok: the installed sluice lists and runs its installed pipelines by name\n'
 
 # ---------------------------------------------------------------------------------------
 say "2. build examples/plugins/redact out of tree against the prefix"
@@ -263,4 +281,48 @@ env -u SLUICE_PLUGIN_PATH "$PREFIX/bin/sluice" run "$TMP/by-name.yaml" -q <"$TMP
 expect_file "installed sluice, installed plugin, by name with no --plugin-path" \
     "$TMP/by-name.expected" "$TMP/installed.out"
 
-say "PASS: the plugin SDK works out of tree (CMake package, pkg-config, by name, by path)"
+# ---------------------------------------------------------------------------------------
+say "6. sluice new-plugin: the project it writes builds and passes its test as it is"
+NEW=$TMP/new-plugin
+(cd "$TMP" && "$PREFIX/bin/sluice" new-plugin my-plugin new-plugin) >"$TMP/new-plugin.log" 2>&1 ||
+    { cat "$TMP/new-plugin.log" >&2; fail "sluice new-plugin my-plugin failed"; }
+for f in CMakeLists.txt my-plugin.c tests/test_my-plugin.c my-plugin.yaml sample.jsonl README.md; do
+    [ -f "$NEW/$f" ] || fail "sluice new-plugin did not write $f"
+done
+if "$PREFIX/bin/sluice" new-plugin my-plugin "$NEW" >/dev/null 2>&1; then
+    fail "sluice new-plugin wrote over an existing folder"
+fi
+# No CMAKE_PREFIX_PATH: the project finds the SDK of the sluice that wrote it. The same
+# compiler, generator and (sanitizer) flags as the build; the test links the harness.
+NB=$NEW/build
+cfg=("$CMAKE" -S "$NEW" -B "$NB" -DCMAKE_C_COMPILER="$CC_BUILD" -Dmy_plugin_WERROR=ON
+    -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON)
+[ -n "$GEN" ] && cfg+=(-G "$GEN")
+if [ -n "$XFLAGS" ]; then
+    cfg+=(-DCMAKE_C_FLAGS="$XFLAGS" -DCMAKE_MODULE_LINKER_FLAGS="$XFLAGS"
+        -DCMAKE_EXE_LINKER_FLAGS="$XFLAGS")
+fi
+run_logged "$TMP/new-configure.log" "${cfg[@]}"
+found=$(sed -n 's/^sluice_DIR:[A-Z]*=//p' "$NB/CMakeCache.txt")
+[ "$(cd "$found" && pwd -P)" = "$(cd "$PREFIX/lib/cmake/sluice" && pwd -P)" ] ||
+    fail "the new project found the SDK at '$found', not $PREFIX/lib/cmake/sluice"
+run_logged "$TMP/new-build.log" "$CMAKE" --build "$NB"
+CTEST=$(dirname "$CMAKE")/ctest
+command -v "$CTEST" >/dev/null 2>&1 || CTEST=ctest
+run_logged "$TMP/new-ctest.log" "$CTEST" --test-dir "$NB" --output-on-failure --no-tests=error
+grep -q "1 tests passed\|100% tests passed" "$TMP/new-ctest.log" ||
+    { cat "$TMP/new-ctest.log" >&2; fail "ctest in the new project ran no test"; }
+printf '   ok: configured, built with -Werror and tested (ctest: %s)\n' \
+    "$(grep -o '[0-9]*% tests passed.*' "$TMP/new-ctest.log")"
+(cd "$NEW" && "$PREFIX/bin/sluice" run -q my-plugin.yaml --plugin-path build sample.jsonl) \
+    >"$TMP/new-run.out" 2>"$TMP/new-run.err" ||
+    { cat "$TMP/new-run.err" >&2; fail "the example pipeline of the new project failed"; }
+grep -q '"long_words_count":2,"long_words":\[{"start":0,"end":11,"label":"long"}' "$TMP/new-run.out" ||
+    { cat "$TMP/new-run.out" >&2; fail "the example pipeline of the new project: unexpected output"; }
+printf '   ok: its example pipeline runs on its sample\n'
+rc=0
+"$PREFIX/bin/sluice" new-plugin 'Bad Name' "$TMP/bad" >/dev/null 2>"$TMP/bad-name.err" || rc=$?
+[ $rc -eq 2 ] && grep -q "^sluice: 'Bad Name' cannot name a plugin" "$TMP/bad-name.err" ||
+    { cat "$TMP/bad-name.err" >&2; fail "new-plugin with a bad name: exit $rc"; }
+
+say "PASS: the plugin SDK works out of tree (CMake package, pkg-config, by name, by path, new-plugin)"

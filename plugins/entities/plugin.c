@@ -4,8 +4,8 @@
  */
 #include "sluice/sluice.h"
 
-#include "canonical.h"
 #include "gazfeatures.h"
+#include "mentions.h"
 #include "model.h"
 #include "tagger.h"
 
@@ -25,14 +25,10 @@ typedef struct entities {
     char *layer;
     char *sentences; /* name of the sentences layer */
     int codes;
-    ent_canon *canon;         /* NULL with canonical: false */
-    ent_canon_mention *ments; /* the document's entities, reused */
-    uint8_t *mtype;           /* type of each entity */
-    size_t *canon_of;
-    size_t mentcap, mtypecap, canoncap;
+    ent_canon *canon; /* NULL with canonical: false */
+    ent_mentions ments;
     char *name; /* a canonical name, NUL-terminated for the host */
     size_t namecap;
-    unsigned canon_label[ENT_MAX_TYPES];
 } entities;
 
 static const sl_option options[] = {
@@ -118,9 +114,7 @@ static void destroy(void *state) {
     ent_canon_free(s->canon);
     ent_gaz_free(s->gaz);
     ent_model_close(&s->model);
-    free(s->ments);
-    free(s->canon_of);
-    free(s->mtype);
+    ent_mentions_free(&s->ments);
     free(s->name);
     free(s->sent);
     free(s->tags);
@@ -147,17 +141,7 @@ static int create(const sl_host *host, const sl_config *cfg, void **state) {
         return rc;
     }
     s->codes = host->cfg_bool(cfg, "codes");
-    static const struct {
-        const char *name;
-        unsigned label;
-    } canon_labels[] = {{"PER", ENT_CANON_PER},
-                        {"ORG", ENT_CANON_ORG},
-                        {"LOC", ENT_CANON_LOC},
-                        {"MISC", ENT_CANON_MISC}};
-    for (uint32_t t = 0; t < s->model.hdr.ntypes; t++)
-        for (size_t k = 0; k < sizeof canon_labels / sizeof *canon_labels; k++)
-            if (!strcmp(s->model.hdr.types[t], canon_labels[k].name))
-                s->canon_label[t] = canon_labels[k].label;
+    ent_mentions_init(&s->ments, (int)s->model.hdr.ntypes, (const char(*)[16])s->model.hdr.types);
     if (host->cfg_bool(cfg, "canonical") && !(s->canon = ent_canon_new(s->gaz))) {
         destroy(s);
         return SL_ENOMEM;
@@ -271,40 +255,21 @@ static int process(void *state, sl_doc *doc) {
         return h->doc_fail(doc, "entities: out of memory");
     if (s->gaz && s->tagger.title_type >= 0)
         ent_gaz_trim_titles(&s->tagger.fx, s->tagger.title_type, s->tags);
-    /* The entities, then their canonical names, then the spans. */
-    const uint8_t *tags = s->tags;
-    size_t nm = 0;
-    for (size_t i = 0; i < n; i++) {
-        int part = ent_tag_part(tags[i]);
-        if (part != ENT_B && part != ENT_U)
-            continue;
-        size_t j = i;
-        while (part == ENT_B && j + 1 < n && ent_tag_part(tags[j + 1]) != ENT_L)
-            j++;
-        if (part == ENT_B && j + 1 < n)
-            j++;
-        if (grow((void **)&s->ments, &s->mentcap, nm + 1, sizeof *s->ments) != 0 ||
-            grow((void **)&s->mtype, &s->mtypecap, nm + 1, 1) != 0)
-            return h->doc_fail(doc, "entities: out of memory");
-        s->mtype[nm] = (uint8_t)ent_tag_type(tags[i]);
-        s->ments[nm++] = (ent_canon_mention){.start = tok[i].start,
-                                             .end = tok[j].end,
-                                             .label = s->canon_label[ent_tag_type(tags[i])]};
-        i = j;
-    }
-    if (nm && s->canon &&
-        (grow((void **)&s->canon_of, &s->canoncap, nm, sizeof *s->canon_of) != 0 ||
-         ent_canon_resolve(s->canon, text, len, s->ments, nm, s->canon_of) != 0))
+    /* The entities with their canonical names, then the spans. */
+    ent_mentions *ms = &s->ments;
+    if (ent_mentions_collect(ms, s->canon, text, len, tok, n, s->tags) != SL_OK)
         return h->doc_fail(doc, "entities: out of memory");
-    for (size_t k = 0; k < nm; k++) {
-        const ent_canon_mention *m = &s->ments[k];
-        const char *label = s->model.hdr.types[s->mtype[k]];
+    for (size_t k = 0; k < ms->n; k++) {
+        /* Adding spans changes the document, after which an earlier text pointer may not hold. */
+        text = h->doc_text(doc, &len);
+        const ent_canon_mention *m = &ms->m[k];
+        const char *label = s->model.hdr.types[ms->type[k]];
         long at = h->span_add(layer, m->start, m->end, label);
         if (at < 0)
             return h->doc_fail(doc, "entities: cannot add a span");
-        if (s->canon && s->canon_of[k] != k) {
+        if (s->canon && ms->canon[k] != k) {
             size_t a, b;
-            ent_canon_name(s->canon, text, &s->ments[s->canon_of[k]], &a, &b);
+            ent_canon_name(s->canon, text, &ms->m[ms->canon[k]], &a, &b);
             if (grow((void **)&s->name, &s->namecap, b - a + 1, 1) != 0)
                 return h->doc_fail(doc, "entities: out of memory");
             memcpy(s->name, text + a, b - a);
@@ -313,6 +278,7 @@ static int process(void *state, sl_doc *doc) {
                 return h->doc_fail(doc, "entities: out of memory");
         }
         if (s->codes && s->gaz && (!strcmp(label, "LOC") || !strcmp(label, "MISC"))) {
+            text = h->doc_text(doc, &len);
             const char *code = ent_gaz_code(s->gaz, text + m->start, m->end - m->start);
             if (code && h->span_set_string(layer, (size_t)at, "code", code) != SL_OK)
                 return h->doc_fail(doc, "entities: out of memory");

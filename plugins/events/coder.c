@@ -25,7 +25,8 @@ enum {
     W_CLAUSE = 1u << 15,  /* ; : . ! ? : the end of a clause */
     W_UPPER = 1u << 16,   /* a capital first letter: names of actors start with one */
     W_VERBCTX = 1u << 17, /* a plain verb form after it is a verb */
-    W_ABOUT = 1u << 18    /* "is about to restore": the act itself, imminent */
+    W_ABOUT = 1u << 18,   /* "is about to restore": the act itself, imminent */
+    W_LOC = 1u << 19      /* in, near: "met in Geneva" names a place more than a participant */
 };
 
 static const char *const neg_words[] = {"not", "n't", "never", "no", "nor", "cannot", NULL};
@@ -94,14 +95,15 @@ int ev_model_init(ev_model *m) {
                              *const link[] = {"of", "in", "from", "for", NULL},
                              *const conj[] = {"and", "or", "&", NULL},
                              *const poss[] = {"'s", "'", NULL}, *const that[] = {"that", NULL},
-                             *const about[] = {"about", NULL};
+                             *const about[] = {"about", NULL},
+                             *const loc[] = {"in", "near", "outside", "inside", NULL};
     if (add_words(s, neg_words, W_NEG) || add_words(s, be_words, W_BE) ||
         add_words(s, will_words, W_WILL) || add_lemmas(s, intent_verbs, W_INTENT) ||
         add_words(s, intent_words, W_INTENT) || add_lemmas(s, refuse_verbs, W_REFUSE) ||
         add_words(s, adv_words, W_ADV) || add_words(s, det_words, W_DET) ||
         add_words(s, pron_words, W_PRON) || add_words(s, to, W_TO) || add_words(s, by, W_BY) ||
         add_words(s, link, W_LINK) || add_words(s, conj, W_CONJ) || add_words(s, poss, W_POSS) ||
-        add_words(s, that, W_THAT) || add_words(s, about, W_ABOUT) ||
+        add_words(s, that, W_THAT) || add_words(s, about, W_ABOUT) || add_words(s, loc, W_LOC) ||
         add_words(s, verb_context, W_VERBCTX) || add_words(s, pron_words, W_VERBCTX) ||
         add_words(s, will_words, W_VERBCTX))
         return SL_ENOMEM;
@@ -127,6 +129,7 @@ struct ev_mention {
 /* A trigger found in a sentence. */
 struct ev_found {
     size_t s, e;
+    size_t lit_end; /* end of the trigger's words before any gap ("met" of "met ... for talks") */
     const ev_trigger *t;
     uint8_t suppressed;
 };
@@ -140,6 +143,7 @@ void ev_coder_free(ev_coder *c) {
     free(c->hash);
     free(c->stop);
     free(c->zone);
+    free(c->say);
     free(c->cls);
     free(c->in_mention);
     free(c->ent_at);
@@ -176,6 +180,9 @@ static int reserve_tokens(ev_coder *c, size_t n) {
     unsigned char *z = realloc(c->zone, cap);
     if (z)
         c->zone = z;
+    unsigned char *sy = realloc(c->say, cap);
+    if (sy)
+        c->say = sy;
     uint32_t *cl = realloc(c->cls, cap * sizeof *cl);
     if (cl)
         c->cls = cl;
@@ -185,7 +192,7 @@ static int reserve_tokens(ev_coder *c, size_t n) {
     uint32_t *ea = realloc(c->ent_at, cap * sizeof *ea);
     if (ea)
         c->ent_at = ea;
-    if (!h || !st || !z || !cl || !im || !ea)
+    if (!h || !st || !z || !sy || !cl || !im || !ea)
         return SL_ENOMEM;
     c->tokcap = cap;
     return SL_OK;
@@ -429,12 +436,14 @@ static size_t before(const ev_coder *c, size_t a, size_t i) {
     return SIZE_MAX;
 }
 
-/* Triggers of a sentence: the lexicon's longest matches outside actor names. */
-static int find_triggers(ev_coder *c, size_t a, size_t b) {
+/* Triggers of a sentence: the lexicon's longest matches. Returns whether any is an event. */
+static int find_triggers(ev_coder *c, size_t a, size_t b, int *any_event) {
     c->nfound = 0;
+    *any_event = 0;
     for (size_t i = a; i < b;) {
+        c->say[i] = 0;
         ev_match mt;
-        if (c->in_mention[i] || !ev_dict_match(&c->m->lexicon.dict, c->hash, c->stop, b, i, &mt)) {
+        if (!ev_dict_match(&c->m->lexicon.dict, c->hash, c->stop, b, i, &mt)) {
             i++;
             continue;
         }
@@ -442,20 +451,38 @@ static int find_triggers(ev_coder *c, size_t a, size_t b) {
         ev_found *f = &c->found[c->nfound++];
         f->s = mt.start;
         f->e = mt.end;
+        f->lit_end = mt.words == mt.end - mt.start ? mt.end : mt.start + 1;
         f->t = &c->m->lexicon.v[mt.value];
         f->suppressed = f->t->kind == EV_TRIG_NONE;
+        *any_event |= f->t->kind == EV_TRIG_EVENT;
         /* a gap may hold the target ("accused Rwanda of"): go on after the first word */
-        i = mt.words == mt.end - mt.start ? mt.end : i + 1;
+        size_t next = mt.words == mt.end - mt.start ? mt.end : i + 1;
+        for (size_t j = i + 1; j < next; j++)
+            c->say[j] = 0;
+        i = next;
     }
     return SL_OK;
 }
 
+/* Triggers inside actor names ("the Free Syrian Army") are none; reporting verbs are marked
+ * per token. */
+static void settle_triggers(ev_coder *c) {
+    size_t out = 0;
+    for (size_t k = 0; k < c->nfound; k++) {
+        ev_found *f = &c->found[k];
+        if (c->in_mention[f->s])
+            continue;
+        if (f->t->kind == EV_TRIG_SAY)
+            for (size_t j = f->s; j < f->e; j++)
+                c->say[j] = 1;
+        c->found[out++] = *f;
+    }
+    c->nfound = out;
+}
+
 /* Whether token j says something: a reporting verb found in this sentence. */
 static int is_say(const ev_coder *c, size_t j) {
-    for (size_t k = 0; k < c->nfound; k++)
-        if (c->found[k].t->kind == EV_TRIG_SAY && j >= c->found[k].s && j < c->found[k].e)
-            return 1;
-    return 0;
+    return c->say[j];
 }
 
 /* Attribution: ", X said", ", according to X" and what follows them up to the clause's end
@@ -481,16 +508,34 @@ static void mark_zones(ev_coder *c, size_t a, size_t b) {
     }
 }
 
+/* Whether mention k is a place of the clause ("in Geneva", "at the UN"), not a participant:
+ * a locative preposition before it that is not part of the trigger ("invest in"). */
+static int is_place(const ev_coder *c, long k, size_t a, size_t trig_end) {
+    const ev_mention *m = &c->mentions[k];
+    size_t p = m->s;
+    if (p > a && (c->cls[p - 1] & W_DET))
+        p--;
+    return p > a && p - 1 >= trig_end && (c->cls[p - 1] & W_LOC);
+}
+
 /* The mention nearest before token i in its clause (the subject), or -1. A reporting verb
  * between ends the search, except that a pronoun right after it ("X said it would") stands
- * for the speaker. */
+ * for the speaker. A place ("In Kabul, ...") is taken only when nothing else is there. */
 static long subject_before(const ev_coder *c, size_t a, size_t i) {
+    long place = -1;
     for (size_t j = i; j > a; j--) {
         size_t t = j - 1;
         if (c->zone[t] || (c->cls[t] & W_CLAUSE) || i - t > 25)
-            return -1;
-        if (c->in_mention[t])
-            return (long)c->in_mention[t] - 1;
+            return place;
+        if (c->in_mention[t]) {
+            long k = (long)c->in_mention[t] - 1;
+            if (!is_place(c, k, a, 0))
+                return k;
+            if (place < 0)
+                place = k;
+            j = c->mentions[k].s + 1;
+            continue;
+        }
         if (is_say(c, t)) {
             size_t p = t + 1;
             while (p < i && (c->cls[p] & W_THAT || is_say(c, p)))
@@ -503,21 +548,32 @@ static long subject_before(const ev_coder *c, size_t a, size_t i) {
                         return (long)c->in_mention[q - 1] - 1;
                 }
             }
-            return -1;
+            return place;
         }
     }
-    return -1;
+    return place;
 }
 
-/* The mention nearest after token i in its clause (the object), or -1. */
-static long object_after(const ev_coder *c, size_t i, size_t b) {
+/* The mention nearest after token i in its clause (the object), or -1; a place ("met in
+ * Geneva") only when no other mention follows, with *is_place_out set. */
+static long object_after(const ev_coder *c, size_t a, size_t i, size_t trig_end, size_t b,
+                         int *is_place_out) {
+    long place = -1;
+    *is_place_out = 0;
     for (size_t t = i; t < b && t - i <= 15; t++) {
         if (c->zone[t] || (c->cls[t] & W_CLAUSE) || is_say(c, t))
-            return -1;
-        if (c->in_mention[t])
-            return (long)c->in_mention[t] - 1;
+            break;
+        if (c->in_mention[t]) {
+            long k = (long)c->in_mention[t] - 1;
+            if (!is_place(c, k, a, trig_end))
+                return k;
+            if (place < 0)
+                place = k;
+            t = c->mentions[k].e - 1;
+        }
     }
-    return -1;
+    *is_place_out = place >= 0;
+    return place;
 }
 
 /* The mention after "by" shortly after token i (the agent of a passive), or -1. */
@@ -569,6 +625,14 @@ static int push_event(ev_coder *c, size_t sent, const ev_found *f, const char *c
     return SL_OK;
 }
 
+/* Whether two coordinated actors with no object act on each other: cooperation does
+ * ("Brazil and Argentina met"); conflict has another target ("US and British activists
+ * staged a protest in Beijing"). */
+static int reciprocal(const ev_coder *c, const ev_found *f) {
+    int ci = f->t->cameo;
+    return ci >= 0 && c->m->cameo.v[ci].quad <= 2;
+}
+
 /* Events between the members of two groups of coordinated mentions (either may be absent),
  * and the reverse events of a two-way code ("032:033"). */
 static int emit_pairs(ev_coder *c, size_t sent, const ev_found *f, int intent, long src, long tgt,
@@ -583,8 +647,8 @@ static int emit_pairs(ev_coder *c, size_t sent, const ev_found *f, int intent, l
     }
     const ev_mention *mv = c->mentions;
     size_t n = c->nmentions;
-    if (src >= 0 && tgt < 0) {
-        /* "Brazil and the United States are seeking to deepen a partnership": each with each */
+    if (src >= 0 && tgt < 0 && reciprocal(c, f)) {
+        /* "Brazil and Argentina met", "... agreed to cooperate": each with each */
         size_t members = 0;
         for (size_t k = 0; k < n; k++)
             members += mv[k].group == mv[src].group;
@@ -642,10 +706,16 @@ static int verb_like(const ev_coder *c, size_t a, const ev_found *f) {
 
 static int code_sentence(ev_coder *c, size_t sent, size_t a, size_t b, const ev_entity *ents,
                          const ev_options *opt) {
-    if (find_mentions(c, a, b, ents, opt) || find_triggers(c, a, b))
+    int any_event;
+    if (find_triggers(c, a, b, &any_event))
         return SL_ENOMEM;
-    if (c->nmentions == 0 || c->nfound == 0)
+    if (!any_event)
+        return SL_OK; /* most sentences */
+    if (find_mentions(c, a, b, ents, opt))
+        return SL_ENOMEM;
+    if (c->nmentions == 0)
         return SL_OK;
+    settle_triggers(c);
     mark_zones(c, a, b);
     /* "agreed to meet": the first verb states the intent of the second; "threatened to
      * attack": the threat is the event */
@@ -708,7 +778,13 @@ static int code_sentence(ev_coder *c, size_t sent, size_t a, size_t b, const ev_
             src = agent_after(c, f->e, b);
         } else {
             src = subject_before(c, a, f->s);
-            tgt = object_after(c, f->s + 1, b);
+            int place;
+            tgt = object_after(c, a, f->s + 1, f->lit_end, b, &place);
+            /* "Russia and Ukraine met in Geneva": with each other, not with Geneva */
+            if (place && src >= 0 && reciprocal(c, f))
+                for (size_t k2 = 0; k2 < c->nmentions; k2++)
+                    if ((long)k2 != src && c->mentions[k2].group == c->mentions[src].group)
+                        tgt = -1;
         }
         if (src >= 0 && tgt >= 0 && c->mentions[src].group == c->mentions[tgt].group)
             tgt = -1;

@@ -70,7 +70,7 @@ typedef struct ev_found ev_found;
 typedef struct ev_coder {
     const ev_model *m;
     uint64_t *hash;
-    unsigned char *stop, *zone;
+    unsigned char *stop, *zone, *say;
     uint32_t *cls;
     uint32_t *in_mention; /* mention index + 1 covering the token, 0 none */
     uint32_t *ent_at;     /* entity index + 1 starting at the token */

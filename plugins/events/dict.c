@@ -33,6 +33,9 @@ void ev_dict_free(ev_dict *d) {
     free(d->phrases);
     free(d->keys);
     free(d->heads);
+    free(d->kinds);
+    free(d->firsts);
+    free(d->pairs);
     memset(d, 0, sizeof *d);
 }
 
@@ -44,9 +47,11 @@ static int grow_table(ev_dict *d) {
     size_t ns = d->nslots ? d->nslots * 2 : 256;
     uint64_t *keys = calloc(ns, sizeof *keys);
     uint32_t *heads = malloc(ns * sizeof *heads);
-    if (!keys || !heads) {
+    uint8_t *kinds = calloc(ns, 1);
+    if (!keys || !heads || !kinds) {
         free(keys);
         free(heads);
+        free(kinds);
         return SL_ENOMEM;
     }
     for (size_t i = 0; i < d->nslots; i++) {
@@ -57,11 +62,14 @@ static int grow_table(ev_dict *d) {
             s = (s + 1) & (ns - 1);
         keys[s] = d->keys[i];
         heads[s] = d->heads[i];
+        kinds[s] = d->kinds[i];
     }
     free(d->keys);
     free(d->heads);
+    free(d->kinds);
     d->keys = keys;
     d->heads = heads;
+    d->kinds = kinds;
     d->nslots = ns;
     return SL_OK;
 }
@@ -78,13 +86,64 @@ static int same_phrase(const ev_dict *d, const ev_phrase *p, const uint64_t *e, 
     return p->n == n && memcmp(d->elems + p->elem, e, n * sizeof *e) == 0;
 }
 
+enum { EV_HAS_PAIR = 1, EV_HAS_GAP = 2 };
+
+static void filter_set(uint64_t *f, uint64_t h) {
+    f[(h >> 20) % EV_FIRSTS_BITS / 64] |= 1ull << ((h >> 20) & 63);
+}
+
+static int filter_has(const uint64_t *f, uint64_t h) {
+    return (f[(h >> 20) % EV_FIRSTS_BITS / 64] >> ((h >> 20) & 63)) & 1;
+}
+
+/* The key of a phrase whose second element is a word: both words, so that the many phrases
+ * that start with "the" or "rush" do not share one long chain. */
+static uint64_t pair_key(uint64_t h1, uint64_t h2) {
+    uint64_t k = (h1 * 0x9E3779B97F4A7C15ull) ^ ((h2 << 31) | (h2 >> 33)) ^ 0x632BE59BD9B4E019ull;
+    return k ? k : 2;
+}
+
+/* The key of a phrase "w1 ... w2 ...": its first word and the word after the gap. */
+static uint64_t gap_key(uint64_t h1, uint64_t h2) {
+    uint64_t k = pair_key(h1, h2) * 0xC2B2AE3D27D4EB4Full + 0x165667B19E3779F9ull;
+    return k ? k : 3;
+}
+
+/* The slot of key h, made (with an empty chain) when absent. */
+static size_t key_slot(ev_dict *d, uint64_t h) {
+    size_t s = find_slot(d, h);
+    if (!d->keys[s]) {
+        d->keys[s] = h;
+        d->heads[s] = UINT32_MAX;
+        d->kinds[s] = 0;
+        d->nkeys++;
+    }
+    return s;
+}
+
 int ev_dict_add(ev_dict *d, const uint64_t *elems, size_t n, uint32_t value, int unique) {
     if (n == 0 || n > EV_PHRASE_MAX || elems[0] == EV_GAP || elems[n - 1] == EV_GAP)
         return SL_EINVAL;
-    if ((d->nkeys + 1) * 4 >= d->nslots * 3 && grow_table(d) != SL_OK)
+    if ((d->nkeys + 2) * 4 >= d->nslots * 3 && grow_table(d) != SL_OK)
         return SL_ENOMEM;
-    size_t s = find_slot(d, elems[0]);
-    uint32_t head = d->keys[s] ? d->heads[s] : UINT32_MAX;
+    if (!d->firsts && !(d->firsts = calloc(EV_FIRSTS_BITS / 64, sizeof *d->firsts)))
+        return SL_ENOMEM;
+    if (!d->pairs && !(d->pairs = calloc(EV_FIRSTS_BITS / 64, sizeof *d->pairs)))
+        return SL_ENOMEM;
+    filter_set(d->firsts, elems[0]);
+    size_t first = key_slot(d, elems[0]); /* every first word has a key: ev_dict_has_first */
+    uint64_t key = elems[0];
+    if (n >= 2 && elems[1] != EV_GAP) {
+        key = pair_key(elems[0], elems[1]);
+        d->kinds[first] |= EV_HAS_PAIR;
+    } else if (n >= 3 && elems[1] == EV_GAP) {
+        key = gap_key(elems[0], elems[2]); /* "give ... aid" under give+aid */
+        d->kinds[first] |= EV_HAS_GAP;
+    }
+    if (key != elems[0])
+        filter_set(d->pairs, key);
+    size_t s = key_slot(d, key);
+    uint32_t head = d->heads[s];
     if (unique)
         for (uint32_t p = head; p != UINT32_MAX; p = d->phrases[p].next)
             if (same_phrase(d, &d->phrases[p], elems, n))
@@ -120,12 +179,10 @@ int ev_dict_add(ev_dict *d, const uint64_t *elems, size_t n, uint32_t value, int
     p->next = UINT32_MAX;
     memcpy(d->elems + d->nelems, elems, n * sizeof *elems);
     d->nelems += n;
-    if (!d->keys[s]) {
-        d->keys[s] = elems[0];
+    if (head == UINT32_MAX) {
         d->heads[s] = (uint32_t)d->nphrases;
-        d->nkeys++;
     } else {
-        uint32_t q = d->heads[s];
+        uint32_t q = head;
         while (d->phrases[q].next != UINT32_MAX)
             q = d->phrases[q].next;
         d->phrases[q].next = (uint32_t)d->nphrases;
@@ -160,15 +217,10 @@ static size_t match_from(const uint64_t *e, size_t k, size_t ne, const uint64_t 
     return j;
 }
 
-int ev_dict_match(const ev_dict *d, const uint64_t *h, const unsigned char *stop, size_t n,
-                  size_t i, ev_match *m) {
-    if (!d->nslots || i >= n)
-        return 0;
-    size_t s = find_slot(d, h[i]);
-    if (d->keys[s] != h[i])
-        return 0;
-    int found = 0;
-    for (uint32_t p = d->heads[s]; p != UINT32_MAX; p = d->phrases[p].next) {
+/* Try the phrases of one chain at token i; keeps the best in *m. */
+static int match_chain(const ev_dict *d, uint32_t head, const uint64_t *h,
+                       const unsigned char *stop, size_t n, size_t i, ev_match *m, int found) {
+    for (uint32_t p = head; p != UINT32_MAX; p = d->phrases[p].next) {
         const ev_phrase *ph = &d->phrases[p];
         if (found && ph->words < m->words)
             continue;
@@ -185,6 +237,33 @@ int ev_dict_match(const ev_dict *d, const uint64_t *h, const unsigned char *stop
         found = 1;
     }
     return found;
+}
+
+int ev_dict_match(const ev_dict *d, const uint64_t *h, const unsigned char *stop, size_t n,
+                  size_t i, ev_match *m) {
+    if (!d->nslots || i >= n || !filter_has(d->firsts, h[i]))
+        return 0;
+    size_t s = find_slot(d, h[i]);
+    if (d->keys[s] != h[i])
+        return 0;
+    int found = 0;
+    uint8_t kinds = d->kinds[s];
+    if ((kinds & EV_HAS_PAIR) && i + 1 < n) { /* longer phrases first: ties go to the others */
+        uint64_t k2 = pair_key(h[i], h[i + 1]);
+        size_t s2 = filter_has(d->pairs, k2) ? find_slot(d, k2) : 0;
+        if (filter_has(d->pairs, k2) && d->keys[s2])
+            found = match_chain(d, d->heads[s2], h, stop, n, i, m, 0);
+    }
+    /* phrases with a gap after the first word, by the word that ends the gap */
+    for (size_t j = i + 1; (kinds & EV_HAS_GAP) && j < n && j - i - 1 <= EV_GAP_MAX; j++) {
+        uint64_t k3 = gap_key(h[i], h[j]);
+        size_t s3 = filter_has(d->pairs, k3) ? find_slot(d, k3) : 0;
+        if (filter_has(d->pairs, k3) && d->keys[s3])
+            found = match_chain(d, d->heads[s3], h, stop, n, i, m, found);
+        if (stop && stop[j])
+            break;
+    }
+    return match_chain(d, d->heads[s], h, stop, n, i, m, found);
 }
 
 void ev_wordset_free(ev_wordset *s) {

@@ -13,6 +13,8 @@
 /* A phrase element that stands for a gap of 0 to EV_GAP_MAX tokens (written "..."). */
 #define EV_GAP ((uint64_t)0)
 #define EV_GAP_MAX 6
+/* Bits of the first-word filter (128 KiB: it stays in cache). */
+#define EV_FIRSTS_BITS (1u << 20)
 /* Longest phrase, in elements. */
 #define EV_PHRASE_MAX 16
 
@@ -35,6 +37,10 @@ typedef struct ev_dict {
     /* first word -> head of its phrase chain; open addressing, power-of-two size */
     uint64_t *keys;
     uint32_t *heads;
+    uint8_t *kinds;   /* of a first word: EV_HAS_PAIR, EV_HAS_GAP phrases after it */
+    uint64_t *firsts; /* a bit per first word's hash (EV_FIRSTS_BITS): most tokens start no
+                       * phrase, and this small set says so without touching the table */
+    uint64_t *pairs;  /* the same for the keys of two words ("w1 w2", "w1 ... w2") */
     size_t nslots, nkeys;
 } ev_dict;
 

@@ -45,8 +45,9 @@ static void list_errors(FILE *out, const ent_doc *d, const uint8_t *tags, const 
     }
 }
 
-int ee_conll(const ent_model *m, ent_annotate_fn annotate, void *ctx, const char *path,
-             ent_join join, ent_case cs, ent_score *out, FILE *errors, char *err, size_t errlen) {
+int ee_conll(const ent_model *m, ent_annotate_fn annotate, void *ctx, ent_canon *canon,
+             const char *path, ent_join join, ent_case cs, ent_score *out, FILE *errors, char *err,
+             size_t errlen) {
     ent_corpus c = {0};
     c.ntypes = (int)m->hdr.ntypes;
     memcpy(c.types, m->hdr.types, sizeof c.types);
@@ -57,11 +58,14 @@ int ee_conll(const ent_model *m, ent_annotate_fn annotate, void *ctx, const char
     ent_tagger tg;
     ent_tagger_init(&tg, c.ntypes, &m->clusters);
     tg.title_type = ent_model_type(m, "PER");
+    ent_mentions ms;
+    ent_mentions_init(&ms, c.ntypes, (const char(*)[16])m->hdr.types);
     int rc = 0;
     for (size_t i = 0; i < c.ndocs && !rc; i++) {
         const ent_doc *d = &c.docs[i];
         uint8_t *tags = malloc(d->tok.n + 1);
-        if (!tags || ent_tag_doc(&tg, &m->weights, d, annotate, ctx, tags) != SL_OK) {
+        if (!tags || ent_tag_doc(&tg, &m->weights, d, annotate, ctx, tags) != SL_OK ||
+            ent_mentions_collect(&ms, canon, d->text, d->len, d->tok.v, d->tok.n, tags) != SL_OK) {
             snprintf(err, errlen, "out of memory");
             rc = -1;
         } else {
@@ -72,6 +76,7 @@ int ee_conll(const ent_model *m, ent_annotate_fn annotate, void *ctx, const char
         free(tags);
     }
     ent_tagger_free(&tg);
+    ent_mentions_free(&ms);
     ent_corpus_free(&c);
     return rc;
 }

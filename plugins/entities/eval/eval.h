@@ -3,6 +3,7 @@
 #define ENT_EVAL_H
 
 #include "conll.h"
+#include "mentions.h"
 #include "model.h"
 #include "score.h"
 #include "train.h"
@@ -10,9 +11,11 @@
 #include <stdio.h>
 
 /* Exact-match scores of a model on a CoNLL file, its text rebuilt with the given join and
- * case. Wrong entities are listed on errors when it is not NULL. 0, or -1 with err set. */
-int ee_conll(const ent_model *m, ent_annotate_fn annotate, void *ctx, const char *path,
-             ent_join join, ent_case cs, ent_score *out, FILE *errors, char *err, size_t errlen);
+ * case, the mentions made consistent as the stage does when canon is not NULL. Wrong entities
+ * are listed on errors when it is not NULL. 0, or -1 with err set. */
+int ee_conll(const ent_model *m, ent_annotate_fn annotate, void *ctx, ent_canon *canon,
+             const char *path, ent_join join, ent_case cs, ent_score *out, FILE *errors, char *err,
+             size_t errlen);
 
 /* Speed of the stage's own work (token properties, features, decoding) on the "text" fields of
  * a JSON Lines file: tokens and sentences are made first and not timed, as the core and the

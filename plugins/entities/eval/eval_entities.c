@@ -70,6 +70,11 @@ int main(int argc, char **argv) {
                 "with\n",
                 model);
     ent_annotate_fn annotate = g ? ent_gaz_annotate : NULL;
+    ent_canon *canon = ent_canon_new(g);
+    if (!canon) {
+        fprintf(stderr, "eval_entities: out of memory\n");
+        return 1;
+    }
     int rc = 0;
     if (conll) {
         static const struct {
@@ -84,7 +89,7 @@ int main(int argc, char **argv) {
         };
         for (size_t k = 0; k < sizeof runs / sizeof *runs && !rc; k++) {
             ent_score s;
-            if (ee_conll(&m, annotate, g, conll, runs[k].join, runs[k].cs, &s,
+            if (ee_conll(&m, annotate, g, canon, conll, runs[k].join, runs[k].cs, &s,
                          errors && k == 0 ? stdout : NULL, err, sizeof err) != 0) {
                 fprintf(stderr, "eval_entities: %s\n", err);
                 rc = 1;
@@ -107,6 +112,7 @@ int main(int argc, char **argv) {
                    sp.tokens / sp.cpu_seconds / 1e6, sp.bytes / sp.cpu_seconds / 1e6, rounds);
         }
     }
+    ent_canon_free(canon);
     ent_gaz_free(g);
     ent_model_close(&m);
     return rc;

@@ -26,12 +26,15 @@ static void test_dev_f1(void **state) {
     assert_int_equal(ent_model_gazetteer(&m, model, NULL, &g, &differs, err, sizeof err), 0);
     assert_false(differs); /* the committed gazetteer is the one the model was trained with */
     ent_score s;
-    assert_int_equal(ee_conll(&m, g ? ent_gaz_annotate : NULL, g, valid, ENT_JOIN_SPACES,
+    ent_canon *canon = ent_canon_new(g);
+    assert_non_null(canon);
+    assert_int_equal(ee_conll(&m, g ? ent_gaz_annotate : NULL, g, canon, valid, ENT_JOIN_SPACES,
                               ENT_CASE_ASIS, &s, NULL, err, sizeof err),
                      0);
     double p, r, f1 = ent_score_f1(&s, -1, &p, &r);
     printf("# CoNLL-2003 dev: P %.4f R %.4f F1 %.4f\n", p, r, f1);
     assert_true(f1 >= 0.91);
+    ent_canon_free(canon);
     ent_gaz_free(g);
     ent_model_close(&m);
 }
