@@ -26,7 +26,7 @@ enum {
     W_UPPER = 1u << 16,   /* a capital first letter: names of actors start with one */
     W_VERBCTX = 1u << 17, /* a plain verb form after it is a verb */
     W_ABOUT = 1u << 18,   /* "is about to restore": the act itself, imminent */
-    W_LOC = 1u << 19      /* in, near: "met in Geneva" names a place more than a participant */
+    W_LOC = 1u << 19      /* in, at: "met in Geneva" names a place more than a participant */
 };
 
 static const char *const neg_words[] = {"not", "n't", "never", "no", "nor", "cannot", NULL};
@@ -95,8 +95,9 @@ int ev_model_init(ev_model *m) {
                              *const link[] = {"of", "in", "from", "for", NULL},
                              *const conj[] = {"and", "or", "&", NULL},
                              *const poss[] = {"'s", "'", NULL}, *const that[] = {"that", NULL},
-                             *const about[] = {"about", NULL},
-                             *const loc[] = {"in", "near", "outside", "inside", NULL};
+                             *const about[] = {"about", NULL}, *const loc[] = {"in",     "at",
+                                                                               "near",   "outside",
+                                                                               "inside", NULL};
     if (add_words(s, neg_words, W_NEG) || add_words(s, be_words, W_BE) ||
         add_words(s, will_words, W_WILL) || add_lemmas(s, intent_verbs, W_INTENT) ||
         add_words(s, intent_words, W_INTENT) || add_lemmas(s, refuse_verbs, W_REFUSE) ||
@@ -272,6 +273,14 @@ static int add_mention(ev_coder *c, size_t s, size_t e, const char *code, int ag
     return SL_OK;
 }
 
+/* The next mention after k that no join has consumed, or n. */
+static size_t next_alive(const ev_mention *mv, size_t n, size_t k) {
+    size_t j = k + 1;
+    while (j < n && mv[j].dead)
+        j++;
+    return j;
+}
+
 /* Actors of a sentence: table phrases, then entities the table does not know; agents joined
  * to their country ("Syrian rebels", "the government of Syria", "Russia's army"). */
 static int find_mentions(ev_coder *c, size_t a, size_t b, const ev_entity *ents,
@@ -345,6 +354,16 @@ static int find_mentions(ev_coder *c, size_t a, size_t b, const ev_entity *ents,
         if (j != mv[nx].s)
             continue;
         char code[sizeof mv[k].code];
+        /* "lawmakers in Fornost and Gondor": the role goes with each country */
+        for (size_t m2 = nx, prev = nx; (m2 = next_alive(mv, n, m2)) < n; prev = m2) {
+            size_t j2 = mv[prev].e;
+            while (j2 < mv[m2].s && (c->cls[j2] & (W_CONJ | W_COMMA | W_DET)))
+                j2++;
+            if (j2 != mv[m2].s || mv[m2].agent || mv[m2].s == mv[prev].e)
+                break;
+            join_codes(code, sizeof code, mv[m2].code, mv[k].code);
+            memcpy(mv[m2].code, code, sizeof code);
+        }
         join_codes(code, sizeof code, mv[nx].code, mv[k].code);
         memcpy(mv[k].code, code, sizeof code);
         mv[k].e = mv[nx].e;
@@ -353,23 +372,24 @@ static int find_mentions(ev_coder *c, size_t a, size_t b, const ev_entity *ents,
     }
     /* an agent right before a named actor: "President Bashar Assad", "Syrian President Assad" */
     for (size_t k = 0; k + 1 < n; k++) {
-        if (mv[k].dead || !mv[k].agent || mv[k + 1].dead || mv[k + 1].agent ||
-            mv[k + 1].s != mv[k].e)
+        size_t nx = next_alive(mv, n, k);
+        if (mv[k].dead || !mv[k].agent || nx == n || mv[nx].agent || mv[nx].s != mv[k].e)
             continue;
         char code[sizeof mv[k].code];
-        join_codes(code, sizeof code, mv[k + 1].code, mv[k].code);
-        memcpy(mv[k + 1].code, code, sizeof code);
-        mv[k + 1].s = mv[k].s;
+        join_codes(code, sizeof code, mv[nx].code, mv[k].code);
+        memcpy(mv[nx].code, code, sizeof code);
+        mv[nx].s = mv[k].s;
         mv[k].dead = 1;
     }
-    /* a country-and-role right before the person it names: keep the person's own code */
+    /* a country-and-role right before the person it names: keep the longer code */
     for (size_t k = 0; k + 1 < n; k++) {
-        if (mv[k].dead || mv[k].agent || mv[k + 1].dead || mv[k + 1].agent ||
-            mv[k + 1].s != mv[k].e || strncmp(mv[k].code, mv[k + 1].code, 3) != 0)
+        size_t nx = next_alive(mv, n, k);
+        if (mv[k].dead || mv[k].agent || nx == n || mv[nx].agent || mv[nx].s != mv[k].e ||
+            strncmp(mv[k].code, mv[nx].code, 3) != 0)
             continue;
-        if (strlen(mv[k].code) > strlen(mv[k + 1].code))
-            memcpy(mv[k + 1].code, mv[k].code, sizeof mv[k].code);
-        mv[k + 1].s = mv[k].s;
+        if (strlen(mv[k].code) > strlen(mv[nx].code))
+            memcpy(mv[nx].code, mv[k].code, sizeof mv[k].code);
+        mv[nx].s = mv[k].s;
         mv[k].dead = 1;
     }
     /* agents left alone: "---REB" for the roles that act on their own, else nothing */
@@ -641,7 +661,7 @@ static int emit_pairs(ev_coder *c, size_t sent, const ev_found *f, int intent, l
     const ev_cameo *cameo = &c->m->cameo;
     const char *code = t->code;
     int ci = t->cameo;
-    if (intent && ci >= 0 && cameo->v[ci].intent >= 0) {
+    if (intent && opt->intent && ci >= 0 && cameo->v[ci].intent >= 0) {
         ci = cameo->v[ci].intent;
         code = cameo->v[ci].code;
     }

@@ -60,6 +60,7 @@ typedef struct ev_event {
 
 typedef struct ev_options {
     int partial;  /* keep events with no source or no target */
+    int intent;   /* code stated intentions with CAMEO's 03 codes ("will meet": 036) */
     int32_t date; /* the document's date (YYYYMMDD) for dated actor codes, 0 unknown */
 } ev_options;
 

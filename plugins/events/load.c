@@ -31,6 +31,13 @@ int ev_model_load(ev_model *m, const ev_sources *src, char *err, size_t errlen) 
     int rc = ev_model_init(m);
     if (!rc)
         rc = ev_cameo_load(&m->cameo, src->cameo, err, errlen);
+    /* reporting verbs are grammar: whatever lexicon or verb dictionary comes after */
+    static const char *const say[] = {"say|said", "tell|told", "report",       "state",
+                                      "add",      "announce",  "=according to"};
+    ev_trigger t = {.kind = EV_TRIG_SAY, .cameo = -1, .rev_cameo = -1};
+    for (size_t i = 0; !rc && i < sizeof say / sizeof *say; i++)
+        rc = ev_lexicon_add(&m->lexicon, say[i] + (say[i][0] == '='),
+                            strlen(say[i]) - (say[i][0] == '='), &t, say[i][0] != '=');
     for (size_t i = 0; !rc && i < src->nlexicons; i++)
         rc = ev_lexicon_load_tsv(&m->lexicon, &m->cameo, src->lexicons[i], err, errlen);
     verb_ctx vc = {&m->lexicon, &m->cameo};

@@ -19,7 +19,7 @@ typedef struct events {
     ev_model model;
     ev_coder coder;
     char *layer, *sentences, *entities, *date_field;
-    int partial;
+    int partial, intent;
     /* reused across documents */
     ev_range *sent;
     ev_entity *ents;
@@ -51,6 +51,11 @@ static const sl_option options[] = {
      .type = SL_OPT_BOOL,
      .default_value = "false",
      .help = "also write events with no source or no target actor"},
+    {.name = "intent",
+     .type = SL_OPT_BOOL,
+     .default_value = "true",
+     .help = "code stated intentions (\"will meet\", \"plans to visit\") with CAMEO's 03 intent "
+             "codes; false codes them as the act, as PETRARCH does"},
     {.name = "date_field",
      .type = SL_OPT_STRING,
      .default_value = "date",
@@ -190,6 +195,7 @@ static int create(const sl_host *host, const sl_config *cfg, void **state) {
     free(p);
     ev_coder_init(&s->coder, &s->model);
     s->partial = host->cfg_bool(cfg, "partial");
+    s->intent = host->cfg_bool(cfg, "intent");
     s->layer = strdup(host->cfg_string(cfg, "layer"));
     s->sentences = strdup(host->cfg_string(cfg, "sentences"));
     s->entities = strdup(host->cfg_string(cfg, "entities"));
@@ -322,7 +328,7 @@ static int process(void *state, sl_doc *doc) {
                                      .canonical = h->span_get_string(el, i, "canonical")};
         }
     }
-    ev_options opt = {.partial = s->partial, .date = 0};
+    ev_options opt = {.partial = s->partial, .intent = s->intent, .date = 0};
     size_t dlen;
     const char *date = h->doc_meta_string(doc, s->date_field, &dlen);
     if (date)

@@ -304,7 +304,7 @@ int evs_speed_run(const char *corpus, const char *data_dir, int rounds, evs_spee
     sp_config_free(&cfg);
     ev_coder c;
     ev_coder_init(&c, &m);
-    ev_options opt = {.partial = 0, .date = 0};
+    ev_options opt = {.partial = 0, .intent = 1, .date = 0};
     double best = 0;
     for (int round = 0; !rc && round < rounds; round++) {
         size_t events = 0;

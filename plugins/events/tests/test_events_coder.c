@@ -83,7 +83,7 @@ static const char *code(const char *text, int32_t date) {
     ev_coder c;
     ev_coder_init(&c, &model);
     ev_range sent = {0, tk.n};
-    ev_options opt = {.partial = 0, .date = date};
+    ev_options opt = {.partial = 0, .intent = 1, .date = date};
     assert_int_equal(ev_code_document(&c, text, tk.v, tk.n, &sent, 1, NULL, 0, &opt), SL_OK);
     size_t k = 0;
     out[0] = 0;

@@ -85,7 +85,7 @@ static void test_shared_scores(void **state) {
     snprintf(pipeline, sizeof pipeline,
              "stages:\n  - plugin: sentences\n  - plugin: events\n"
              "    actors: ['%s/PETR.Validate.actors.txt', '%s/PETR.Validate.agents.txt']\n"
-             "    verbs: '%s/PETR.Validate.verbs.txt'\n",
+             "    verbs: '%s/PETR.Validate.verbs.txt'\n    intent: false\n",
              v, v, v);
     assert_int_equal(run(pipeline, unit, out), 0);
     evs_unit u;
