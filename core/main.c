@@ -83,7 +83,7 @@ static const char usage_run[] =
     "document, with the output flushed; a second one stops it at once.\n";
 
 static const char usage_check[] =
-    "Usage: sluice check PIPELINE [--plugin-path DIR] [--set STAGE.OPTION=VALUE ...]\n"
+    "Usage: sluice check PIPELINE [--plugin-path DIR] [--set STAGE.OPTION=VALUE ...] [-q|--quiet]\n"
     "       sluice check -e YAML | --stage PLUGIN[:OPTION=VALUE,...] ... [OPTIONS]\n"
     "\n"
     "Validate a pipeline (a file, a name, -e or --stage, as for run): YAML syntax, plugin\n"

@@ -27,6 +27,13 @@ _sluice_plugins() {
     "$(_sluice_bin)" plugins --names "${paths[@]}" 2>/dev/null
 }
 
+# The options that `sluice help COMMAND` lists, so that new ones complete without an edit here.
+_sluice_options() {
+    "$(_sluice_bin)" help "$1" 2>/dev/null | grep -oE '(^|[] ,[|])--?[a-zA-Z][a-zA-Z-]*' |
+        sed 's/^[] ,[|]*//' | sort -u
+    printf '%s\n' -h --help
+}
+
 _sluice_pipelines() {
     "$(_sluice_bin)" pipelines --names 2>/dev/null
 }
@@ -46,9 +53,6 @@ _sluice() {
         return 0
     fi
     local cmd=${COMP_WORDS[1]}
-    local common="--plugin-path -q --quiet -v --verbose --log-level -h --help"
-    local pipeline_opts="-e --stage --set"
-    local run_opts="--input-format --on-error --dead-letter --max-doc-size -j --jobs --unordered"
 
     # The value of the option before the cursor.
     case $prev in
@@ -91,15 +95,7 @@ _sluice() {
     esac
 
     if [[ $cur == -* ]]; then
-        local opts
-        case $cmd in
-        run) opts="$pipeline_opts $run_opts $common" ;;
-        check) opts="$pipeline_opts $common" ;;
-        plugins) opts="--json --names --plugin-path -h --help" ;;
-        pipelines) opts="--names -h --help" ;;
-        *) opts="-h --help" ;;
-        esac
-        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+        COMPREPLY=($(compgen -W "$(_sluice_options "$cmd")" -- "$cur"))
         return 0
     fi
 

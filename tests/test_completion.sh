@@ -71,7 +71,13 @@ expect "check" help ch
 expect "--input-format" run news --inp
 expect "--json" plugins --j
 expect "--set --stage" check --s
-expect "--unordered" run --un
+expect "--unbuffered --unordered" run --un
+expect "--names" plugins --n
+expect "--quiet" check --plugin-path x --q
+# every option that `sluice help run` lists completes
+for opt in $("$SLUICE" help run | grep -oE '(^|[] ,[|])--?[a-zA-Z][a-zA-Z-]*' | sed 's/^[] ,[|]*//'); do
+    expect_has "$opt" run news "${opt:0:2}"
+done
 # option values
 expect "lines" run news --input-format l
 expect "fail" run news --on-error f
