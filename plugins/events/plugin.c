@@ -308,7 +308,8 @@ static int process(void *state, sl_doc *doc) {
         if (layer_ranges(s, sl, tok, ntok, &nsent) ||
             grow((void **)&s->sent, &s->cap_sent, nsent, sizeof *s->sent))
             return h->doc_fail(doc, "events: out of memory");
-        memcpy(s->sent, s->ranges, nsent * sizeof *s->sent);
+        if (nsent) /* an empty layer: no arrays yet */
+            memcpy(s->sent, s->ranges, nsent * sizeof *s->sent);
     } else if (ntok) {
         if (grow((void **)&s->sent, &s->cap_sent, 1, sizeof *s->sent))
             return h->doc_fail(doc, "events: out of memory");

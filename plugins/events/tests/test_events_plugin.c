@@ -26,6 +26,12 @@ static tu_result sluice(const char *cmd, const char *pipeline, const char *input
     return tu_run(line, in);
 }
 
+/* Fail with the command's standard error unless it exited with `want`. */
+static void expect_status(const tu_result *r, int want) {
+    if (r->status != want)
+        fail_msg("exit status %d, not %d: %s", r->status, want, r->err);
+}
+
 static const char *doc =
     "{\"id\":\"d1\",\"date\":\"2016-03-01\",\"text\":\"The weather was mild. Syrian rebels "
     "shelled Damascus on Monday, state media said. Russia and China did not meet.\"}\n";
@@ -33,7 +39,7 @@ static const char *doc =
 static void test_layer(void **state) {
     (void)state;
     tu_result r = sluice("run", "stages:\n  - plugin: sentences\n  - plugin: events\n", doc);
-    assert_int_equal(r.status, 0);
+    expect_status(&r, 0);
     tu_assert_contains(r.out, "\"events\":[{\"start\":36,\"end\":43,\"label\":\"194\","
                               "\"sentence\":1,\"code\":\"194\",\"root\":\"19\",\"quad\":4,"
                               "\"goldstein\":-10,\"name\":\"Fight with artillery and tanks\","
@@ -44,7 +50,7 @@ static void test_layer(void **state) {
     /* nothing to code: an empty layer */
     r = sluice("run", "stages:\n  - plugin: sentences\n  - plugin: events\n    layer: ev\n",
                "{\"id\":\"e\",\"text\":\"\"}\n{\"id\":\"f\",\"text\":\"Nothing happened.\"}\n");
-    assert_int_equal(r.status, 0);
+    expect_status(&r, 0);
     assert_int_equal(tu_count_lines(r.out), 2);
     tu_assert_contains(r.out, "{\"id\":\"e\",\"text\":\"\",\"sentences\":[],\"ev\":[]}");
     tu_assert_contains(r.out, "\"ev\":[]}");
@@ -55,11 +61,11 @@ static void test_partial(void **state) {
     (void)state;
     static const char *in = "{\"id\":\"p\",\"text\":\"Russia condemned the decision.\"}\n";
     tu_result r = sluice("run", "stages:\n  - plugin: events\n", in);
-    assert_int_equal(r.status, 0);
+    expect_status(&r, 0);
     tu_assert_contains(r.out, "\"events\":[]");
     tu_result_free(&r);
     r = sluice("run", "stages:\n  - plugin: events\n    partial: true\n", in);
-    assert_int_equal(r.status, 0);
+    expect_status(&r, 0);
     tu_assert_contains(r.out, "\"code\":\"111\"");
     tu_assert_contains(r.out, "\"source_code\":\"RUS\"}]");
     tu_result_free(&r);
@@ -81,7 +87,7 @@ static void test_petrarch_dictionaries(void **state) {
     tu_result r = sluice("run", pipeline,
                          "{\"id\":\"u\",\"text\":\"The Gondorian king restored diplomatic ties "
                          "with Arnor.\"}\n");
-    assert_int_equal(r.status, 0);
+    expect_status(&r, 0);
     tu_assert_contains(r.out, "\"code\":\"050\"");
     tu_assert_contains(r.out, "\"source_code\":\"GONGOV\"");
     tu_assert_contains(r.out, "\"target_code\":\"ARN\"");
@@ -95,7 +101,7 @@ static void test_check_reports_file_and_line(void **state) {
     snprintf(pl, sizeof pl, "%s", tu_write("bad-lexicon.tsv", lexicon, sizeof lexicon - 1));
     snprintf(pipeline, sizeof pipeline, "stages:\n  - plugin: events\n    lexicon: ['%s']\n", pl);
     tu_result r = sluice("check", pipeline, NULL);
-    assert_int_equal(r.status, 3);
+    expect_status(&r, 3);
     tu_assert_contains(r.err, "stage 1 (plugin events): option 'lexicon'");
     tu_assert_contains(r.err, "bad-lexicon.tsv:2: code '999': not a code of the CAMEO table");
     tu_result_free(&r);
@@ -103,13 +109,13 @@ static void test_check_reports_file_and_line(void **state) {
     snprintf(pl, sizeof pl, "%s", tu_write("bad-actors.txt", actors, sizeof actors - 1));
     snprintf(pipeline, sizeof pipeline, "stages:\n  - plugin: events\n    actors: ['%s']\n", pl);
     r = sluice("check", pipeline, NULL);
-    assert_int_equal(r.status, 3);
+    expect_status(&r, 3);
     tu_assert_contains(r.err, "option 'actors'");
     tu_assert_contains(r.err, "bad-actors.txt:2: '[' without ']'");
     tu_result_free(&r);
     snprintf(pipeline, sizeof pipeline, "stages:\n  - plugin: events\n    cameo: /nonexistent\n");
     r = sluice("run", pipeline, "{\"text\":\"x\"}\n");
-    assert_int_equal(r.status, 3);
+    expect_status(&r, 3);
     tu_assert_contains(r.err, "option 'cameo': /nonexistent: cannot open");
     tu_result_free(&r);
 }
