@@ -6,6 +6,8 @@
  *   ```yaml     with a top-level `stages:` key: a pipeline. `sluice check` must accept it.
  *               A first line `# NAME.yaml` names the file, for the console blocks after it.
  *               Plugins named by a relative path are linked to the built plugin of that name.
+ *   ```c        whose first line is a comment that starts `NAME.c`: written as NAME.c, for the
+ * console blocks after it (which compile it with `cc`: the compiler and flags of this build).
  *   ```console  lines `$ COMMAND` (continued with a trailing `\`), each followed by the
  *               output it shows (standard output and standard error). Each command runs
  *               with bash in a scratch folder that sees the source tree's examples/ and
@@ -14,7 +16,8 @@
  *
  * `sluice`, `build/sluice` and `$PREFIX/bin/sluice` run the binary under test (SLUICE_BIN),
  * `/tmp/rb` (where the docs build the redact example) is a folder holding the redact plugin
- * built with the tests, and plugins are found through SLUICE_PLUGIN_PATH.
+ * built with the tests, `/path/to/sluice/include` is the source tree's include folder, and
+ * plugins are found through SLUICE_PLUGIN_PATH.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -41,6 +44,7 @@ static const char *const replacements[][2] = {
     {"$PREFIX/bin/sluice", "sluice"},
     {"build/sluice", "sluice"},
     {"/tmp/rb", "rb"},
+    {"/path/to/sluice/include", "\"$SLUICE_INCLUDE\""},
 };
 
 typedef struct counts {
@@ -150,6 +154,21 @@ static void check_pipeline(const char *md, const block *b, const char *dir, int 
     c->pipelines++;
 }
 
+/* A C block whose first line is a comment naming its file (NAME.c) is written there. */
+static void write_source(const block *b, const char *dir) {
+    char name[128], path[1200];
+    if (sscanf(b->text, "/* %100[A-Za-z0-9_-].c", name) != 1 || !strstr(b->text, ".c"))
+        return;
+    size_t n = strlen(name);
+    if (strncmp(b->text + 3 + n, ".c", 2) != 0)
+        return;
+    snprintf(path, sizeof path, "%s/%s.c", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(b->text, f);
+    fclose(f);
+}
+
 /* cmd with the replacements applied (malloc'd). */
 static char *rewrite_command(const char *cmd) {
     size_t cap = strlen(cmd) * 4 + 64;
@@ -178,10 +197,12 @@ static void run_command(const char *md, int line, const char *dir, const char *c
     const char *script = tu_write("example.sh", shown, strlen(shown));
     char full[8192];
     snprintf(full, sizeof full,
-             "cd '%s' && SLUICE_PLUGIN_PATH='%s:%s' bash -c 'set -o pipefail; sluice() { \"%s\" "
-             "\"$@\"; }; . \"%s\"' 2>&1",
+             "cd '%s' && SLUICE_PLUGIN_PATH='%s:%s' SLUICE_INCLUDE='%s' bash -c 'set -o pipefail; "
+             "sluice() { \"%s\" \"$@\"; }; cc() { command \"%s\" %s \"$@\"; }; . \"%s\"' 2>&1",
              dir, tu_env("SLUICE_TEST_PLUGIN_DIR", "test-plugins"),
-             tu_env("SLUICE_PLUGIN_BUILD_DIR", "plugins"), tu_env("SLUICE_BIN", "sluice"), script);
+             tu_env("SLUICE_PLUGIN_BUILD_DIR", "plugins"), tu_src("include"),
+             tu_env("SLUICE_BIN", "sluice"), tu_env("SLUICE_CC", "cc"),
+             tu_env("SLUICE_CC_FLAGS", ""), script);
     tu_result r = tu_run(full, NULL);
     if (r.status != 0 || strcmp(r.out, expected) != 0)
         fail_msg("%s:%d: the example `%s` gives (exit %d):\n%s\nbut the docs show:\n%s", md, line,
@@ -267,6 +288,8 @@ static void check_markdown(const char *rel, counts *c) {
     while (next_block(&pos, &line, &b)) {
         if (strcmp(b.lang, "yaml") == 0 && is_pipeline(b.text))
             check_pipeline(rel, &b, dir, ++index, c);
+        else if (strcmp(b.lang, "c") == 0)
+            write_source(&b, dir);
         else if (strcmp(b.lang, "console") == 0)
             run_console(rel, &b, dir, c);
         free(b.text);
@@ -295,7 +318,7 @@ static void every_example_runs(void **state) {
     /* The examples this test exists for: a wrong count means a block was not recognised. */
     assert_true(c.files >= 9);
     assert_true(c.pipelines >= 4);
-    assert_true(c.commands >= 5);
+    assert_true(c.commands >= 8);
 }
 
 static int teardown(void **state) {
