@@ -87,7 +87,7 @@ typedef struct ent_model_spec {
 /* Quantize and write a model file (atomically: a temporary file renamed into place). */
 int ent_model_save(const ent_model_spec *spec, const char *path, char *err, size_t errlen);
 
-/* The checksum used by the format: a 64-bit multiply-mix over 8-byte words, four lanes. */
+/* The checksum used by the format: Fletcher-style sums of 8-byte words in four lanes, mixed. */
 uint64_t ent_checksum(const void *data, size_t len);
 
 #endif
