@@ -718,7 +718,12 @@ static int verb_like(const ev_coder *c, size_t a, const ev_found *f) {
         return (prev & W_BE) != 0;
     case EV_FORM_BASE:
     case EV_FORM_S:
-        return p != SIZE_MAX && ((prev & (W_VERBCTX | W_NEG)) || c->in_mention[p]);
+        if (p != SIZE_MAX && c->in_mention[p]) {
+            /* "an Islamic State target": a noun after a name inside a noun phrase */
+            size_t ms = c->mentions[c->in_mention[p] - 1].s;
+            return !(ms > a && (c->cls[ms - 1] & W_DET));
+        }
+        return p != SIZE_MAX && (prev & (W_VERBCTX | W_NEG));
     default:
         return !(prev & W_DET);
     }
