@@ -341,10 +341,46 @@ static void plugins_json(void **state) {
     tu_result_free(&r);
 }
 
-static int teardown(void **state) {
+/* What new-plugin writes, without building it (tests/test_sdk.sh builds and tests it). */
+static void new_plugin_writes_a_project(void **state) {
     (void)state;
-    tu_cleanup();
-    return 0;
+    char args[4096], path[1024];
+    snprintf(path, sizeof path, "%s/np", tu_tmpdir());
+    snprintf(args, sizeof args, "%s new-plugin word-marks '%s'", sluice, path);
+    tu_result r = tu_run(args, NULL);
+    assert_int_equal(r.status, 0);
+    tu_assert_contains(r.out, "plugin project 'word-marks' written");
+    tu_result_free(&r);
+    static const char *const files[] = {"CMakeLists.txt",  "word-marks.c",
+                                        "word-marks.yaml", "sample.jsonl",
+                                        "README.md",       "tests/test_word-marks.c"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char file[1200];
+        snprintf(file, sizeof file, "%s/%s", path, files[i]);
+        char *text = tu_read(file, NULL);
+        if (!text)
+            fail_msg("new-plugin did not write %s", files[i]);
+        if (strstr(text, "@NAME@") || strstr(text, "@IDENT@") || strstr(text, "@SLUICE_"))
+            fail_msg("%s keeps a placeholder:\n%s", files[i], text);
+        free(text);
+    }
+    snprintf(args, sizeof args, "%s/word-marks.c", path);
+    char *c = tu_read(args, NULL);
+    tu_assert_contains(c, ".name = \"word-marks\""); /* the name as pipelines write it */
+    tu_assert_contains(c, "static int word_marks_process(void *state, sl_doc *doc)");
+    free(c);
+    snprintf(args, sizeof args, "%s/CMakeLists.txt", path);
+    c = tu_read(args, NULL);
+    tu_assert_contains(c, "find_package(sluice ");
+    tu_assert_contains(c, "sluice_plugin(word-marks word-marks.c)");
+    free(c);
+
+    /* Never over an existing folder; names as pipelines allow them. */
+    snprintf(args, sizeof args, "new-plugin other '%s'", path);
+    expect(args, 5, "already exists");
+    expect("new-plugin Word", 2, "sluice: 'Word' cannot name a plugin");
+    expect("new-plugin 9lives", 2, "cannot name a plugin");
+    expect("new-plugin", 2, "new-plugin needs a NAME");
 }
 
 int main(void) {
@@ -353,7 +389,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pipelines_by_name), cmocka_unit_test(pipeline_on_the_command_line),
         cmocka_unit_test(set_overrides),     cmocka_unit_test(every_message_says_sluice),
-        cmocka_unit_test(plugins_json),
+        cmocka_unit_test(plugins_json),      cmocka_unit_test(new_plugin_writes_a_project),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, tu_teardown);
 }

@@ -39,6 +39,12 @@ void tu_cleanup(void) {
     }
 }
 
+int tu_teardown(void **state) {
+    (void)state;
+    tu_cleanup();
+    return 0;
+}
+
 char *tu_read(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f)

@@ -21,6 +21,8 @@ void tu_result_free(tu_result *r);
 const char *tu_tmpdir(void);
 /* Remove the temporary directory. */
 void tu_cleanup(void);
+/* tu_cleanup() as a cmocka group teardown: cmocka_run_group_tests(tests, NULL, tu_teardown). */
+int tu_teardown(void **state);
 /* Write data to tmpdir/name and return the full path (static storage, one per slot). */
 const char *tu_write(const char *name, const char *data, size_t len);
 /* Read a whole file; NULL when it cannot be read. */
