@@ -640,8 +640,7 @@ static int create_worker_stages(run *r, parallel *par) {
             copy[i].created = 0;
             slc_diag diag = {0};
             int rc = create_instance(p, &copy[i], &diag);
-            if (diag.text.p)
-                fputs(diag.text.p, stderr);
+            slc_diag_print(&diag, stderr);
             slc_diag_free(&diag);
             if (rc != 0)
                 return SLC_EXIT_PIPELINE;
