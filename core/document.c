@@ -9,6 +9,7 @@
 #include "json.h"
 #include "tokenizer.h"
 #include "utf8.h"
+#include "wire_layers.h"
 
 /* Labels are interned per document so that spans can point at them; past this many distinct
  * labels the lookup stops searching and just copies (bounded cost for odd plugins). */
@@ -49,6 +50,9 @@ struct sl_layer {
     size_t headcap;
     attr *attrs;
     size_t nattrs, capattrs;
+    long field; /* the input field it was read back from (JSON Lines), or -1 */
+    int dirty;  /* changed since it was read back: written from the spans, not the field */
+    int placed; /* written already, in the current slc_doc_json() */
 };
 
 struct sl_doc {
@@ -75,7 +79,11 @@ struct sl_doc {
     int failed;
     const char *origin;
     long line;
+    int in_bytes; /* the record says its layers' offsets are bytes ("offsets":"bytes") */
 };
+
+static int is_wire_layer(const sl_doc *d, size_t i, int allow_empty);
+static int is_offsets_mark(const sl_doc *d, size_t i);
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem) {
     if (need <= *cap)
@@ -150,6 +158,7 @@ void slc_doc_reset(sl_doc *d) {
     d->text_loaded = d->text_changed = 0;
     d->repairs = 0;
     d->failed = 0;
+    d->in_bytes = 0;
     d->origin = NULL;
     d->line = 0;
     /* Keep storage for the next document, unless one huge document inflated it. */
@@ -379,6 +388,10 @@ int slc_doc_load_json(sl_doc *d, const char *line, size_t len, const char *fallb
     if (t < 0 && h < 0)
         return set_error(d, "no \"text\" or \"html\" field");
     d->text_field = t;
+    long ob = find_field(d, "offsets");
+    if (ob >= 0 && d->fields[ob].type == SLC_JSON_STRING && d->fields[ob].val_len == 7 &&
+        memcmp(d->arena.p + d->fields[ob].val_off, "\"bytes\"", 7) == 0)
+        d->in_bytes = 1;
     long i = find_field(d, "id");
     if (i >= 0 && d->fields[i].type == SLC_JSON_STRING) {
         size_t n;
@@ -499,6 +512,9 @@ int slc_doc_set_text(sl_doc *d, const char *text, size_t len) {
     d->text_loaded = 1;
     d->text_changed = 1;
     drop_layers(d);
+    for (size_t i = 0; i < d->nfields; i++) /* the input's layers no longer fit either */
+        if (is_wire_layer(d, i, 0))
+            d->fields[i].removed = 1;
     return SL_OK;
 }
 
@@ -627,8 +643,59 @@ static sl_layer *layer_named(const sl_doc *d, const char *name, size_t len) {
     return NULL;
 }
 
-sl_layer *slc_layer_get(const sl_doc *d, const char *name) {
-    return layer_named(d, name, strlen(name));
+/* Whether field i holds a layer an earlier run wrote (its value an array of spans). */
+static int is_wire_layer(const sl_doc *d, size_t i, int allow_empty) {
+    const field *f = &d->fields[i];
+    return !f->removed && f->type == SLC_JSON_ARRAY && (long)i != d->text_field &&
+           slc_wire_is_layer(d->arena.p + f->val_off, f->val_len, allow_empty);
+}
+
+/* Read field i back as the layer called name: NULL when it is not a layer; NULL with the
+ * document failed when its spans do not fit the text. */
+static sl_layer *read_back(sl_doc *d, long i, const char *name) {
+    sl_layer *l;
+    if (slc_layer_create(d, name, 0, &l) != SL_OK)
+        return NULL;
+    size_t len;
+    const char *text = slc_doc_text(d, &len);
+    const field *f = &d->fields[i];
+    char why[200];
+    int rc = slc_wire_parse_layer(l, text, len, d->arena.p + f->val_off, f->val_len, d->in_bytes,
+                                  &l->flags, why, sizeof why);
+    if (rc != SL_OK) {
+        d->nlayers--; /* made last by slc_layer_create: take it back out */
+        layer_free(l);
+        if (rc == SL_EDOC)
+            set_error(d, "input layer '%s': %s", name, why);
+        else
+            oom(d, rc);
+        return NULL;
+    }
+    l->field = i;
+    l->dirty = 0;
+    return l;
+}
+
+sl_layer *slc_layer_get(const sl_doc *cd, const char *name) {
+    sl_doc *d = (sl_doc *)cd; /* reading a layer back is not visible state */
+    sl_layer *l = layer_named(d, name, strlen(name));
+    if (l || !slc_layer_name_ok(name))
+        return l;
+    long i = find_field(d, name);
+    return i >= 0 && is_wire_layer(d, (size_t)i, 1) ? read_back(d, i, name) : NULL;
+}
+
+/* Read back every layer the input carries that no stage has asked for yet. */
+static void read_back_all(sl_doc *d) {
+    for (size_t i = 0; i < d->nfields; i++) {
+        field *f = &d->fields[i];
+        if (!is_wire_layer(d, i, 0))
+            continue;
+        char *name = dup_n(field_name(d, f), f->name_len);
+        if (name && slc_layer_name_ok(name) && !layer_named(d, name, f->name_len))
+            read_back(d, (long)i, name);
+        free(name);
+    }
 }
 
 int slc_layer_name_ok(const char *name) {
@@ -647,6 +714,8 @@ int slc_layer_create(sl_doc *d, const char *name, unsigned flags, sl_layer **out
     }
     l->doc = d;
     l->flags = flags;
+    l->field = -1;
+    l->dirty = 1;
     for (size_t i = 0; i < d->nlayers; i++) {
         if (strcmp(d->layers[i]->name, name) == 0) {
             layer_free(d->layers[i]);
@@ -670,10 +739,12 @@ sl_layer *slc_layer_new(sl_doc *d, const char *name, unsigned flags) {
 }
 
 size_t slc_doc_layer_count(const sl_doc *d) {
+    read_back_all((sl_doc *)d); /* the input's layers count too: read them now */
     return d->nlayers;
 }
 
 sl_layer *slc_doc_layer_at(const sl_doc *d, size_t i) {
+    read_back_all((sl_doc *)d);
     return i < d->nlayers ? d->layers[i] : NULL;
 }
 
@@ -725,6 +796,7 @@ int slc_span_append(sl_layer *l, size_t start, size_t end, const char *label, si
     if (label && !(lab = intern_label(l->doc, label)))
         return oom(l->doc, SL_ENOMEM);
     l->spans[l->n] = (sl_span){start, end, lab};
+    l->dirty = 1;
     if (l->head)
         l->head[l->n] = -1;
     if (index)
@@ -793,6 +865,7 @@ static int set_attr_raw(sl_layer *l, size_t i, const char *key, slc_buf *raw) {
         return i >= slc_layer_count(l) ? SL_EINVAL : oom(l->doc, SL_ENOMEM);
     }
     a->json = raw->p; /* ownership moves to the attribute */
+    l->dirty = 1;
     return SL_OK;
 }
 
@@ -844,6 +917,7 @@ int slc_span_set_range(sl_layer *l, size_t i, const char *key, size_t start, siz
         return i >= l->n ? SL_EINVAL : oom(l->doc, SL_ENOMEM);
     a->start = start;
     a->end = end;
+    l->dirty = 1;
     return SL_OK;
 }
 
@@ -962,7 +1036,8 @@ const char *slc_span_get_json(const sl_layer *l, size_t i, const char *key) {
 /* Whether field i is metadata: written, and neither the text nor shadowed by a layer. */
 static int is_meta(const sl_doc *d, size_t i) {
     const field *f = &d->fields[i];
-    return !f->removed && (long)i != d->text_field &&
+    return !f->removed && (long)i != d->text_field && !is_offsets_mark(d, i) &&
+           !is_wire_layer(d, i, 0) &&
            !(d->nlayers && layer_named(d, field_name(d, f), f->name_len));
 }
 
@@ -1103,8 +1178,7 @@ static void commit(slc_buf *o, char *p) {
 /* Spans are written with one reservation each and no per-byte calls: a document can have
  * hundreds of thousands of them, and every stage that writes a layer pays for this. */
 static int put_layer(slc_buf *o, const sl_layer *l, cp_conv *c) {
-    if (slc_buf_putc(o, ',') != 0 || slc_json_put_string(o, l->name, l->name_len) != 0 ||
-        slc_buf_append(o, ":[", 2) != 0)
+    if (slc_json_put_string(o, l->name, l->name_len) != 0 || slc_buf_append(o, ":[", 2) != 0)
         return SL_ENOMEM;
     int with_text = (l->flags & SL_LAYER_WITH_TEXT) != 0;
     for (size_t i = 0; i < l->n; i++) {
@@ -1169,7 +1243,7 @@ static const kind_tail kind_tails[] = {
 static int put_tokens(slc_buf *o, sl_doc *d, cp_conv *c) {
     size_t n;
     const sl_token *t = slc_doc_tokens(d, &n);
-    if (slc_buf_puts(o, ",\"tokens\":[") != 0)
+    if (slc_buf_puts(o, "\"tokens\":[") != 0)
         return SL_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         const kind_tail *k =
@@ -1186,51 +1260,148 @@ static int put_tokens(slc_buf *o, sl_doc *d, cp_conv *c) {
     return slc_buf_putc(o, ']');
 }
 
+/* Whether field i is the "offsets":"bytes" mark of a record whose layers count in bytes. */
+static int is_offsets_mark(const sl_doc *d, size_t i) {
+    const field *f = &d->fields[i];
+    return d->in_bytes && f->name_len == 7 && memcmp(field_name(d, f), "offsets", 7) == 0;
+}
+
+/* One document being written: the buffer, the separator, the offset conversion. */
+typedef struct writer {
+    sl_doc *d;
+    slc_buf *o;
+    unsigned flags;
+    int first, rc;
+    int have_conv;
+    cp_conv conv;
+} writer;
+
+static cp_conv *conv_of(writer *w) {
+    if (!w->have_conv) {
+        size_t tlen;
+        const char *text = slc_doc_text(w->d, &tlen);
+        w->rc |= cp_init(w->d, &w->conv, text, tlen, w->flags & SL_JSON_BYTE_OFFSETS);
+        w->have_conv = 1;
+    }
+    return &w->conv;
+}
+
+static void comma(writer *w) {
+    if (!w->first)
+        w->rc |= slc_buf_putc(w->o, ',');
+    w->first = 0;
+}
+
+static void put_raw_field(writer *w, const field *f) {
+    comma(w);
+    w->rc |= slc_buf_putc(w->o, '"');
+    w->rc |= slc_buf_append(w->o, w->d->arena.p + f->key_off, f->key_len);
+    w->rc |= slc_buf_puts(w->o, "\":");
+    w->rc |= slc_buf_append(w->o, w->d->arena.p + f->val_off, f->val_len);
+}
+
+static void put_layer_at(writer *w, sl_layer *l) {
+    cp_conv *c = conv_of(w);
+    comma(w);
+    if (w->rc == 0)
+        w->rc |= put_layer(w->o, l, c);
+    l->placed = 1;
+}
+
+/* The "offsets":"bytes" mark, right after the text, for a record that gets it now. */
+static void put_new_mark(writer *w) {
+    if ((w->flags & SL_JSON_BYTE_OFFSETS) && !w->d->in_bytes) {
+        comma(w);
+        w->rc |= slc_buf_puts(w->o, "\"offsets\":\"bytes\"");
+    }
+}
+
+static int is_named(const sl_doc *d, const field *f, const char *name) {
+    size_t n = strlen(name);
+    return f->name_len == n && memcmp(field_name(d, f), name, n) == 0;
+}
+
+/* Field i; a layer of the same name is written in its place, and a layer the field holds is
+ * written as it came unless a stage changed it or the offsets change unit. */
+static void put_field(writer *w, size_t i) {
+    sl_doc *d = w->d;
+    const field *f = &d->fields[i];
+    int bytes_out = (w->flags & SL_JSON_BYTE_OFFSETS) != 0;
+    if (f->removed || ((w->flags & SL_JSON_TOKENS) && is_named(d, f, "tokens")))
+        return;
+    if (is_offsets_mark(d, i)) {
+        if (bytes_out) {
+            comma(w);
+            w->rc |= slc_buf_puts(w->o, "\"offsets\":\"bytes\"");
+        }
+        return;
+    }
+    if ((long)i == d->text_field) {
+        comma(w);
+        w->rc |= slc_buf_puts(w->o, "\"text\":");
+        if (d->text_changed)
+            w->rc |= slc_json_put_string(w->o, d->text.p ? d->text.p : "", d->text.len);
+        else
+            w->rc |= slc_buf_append(w->o, d->arena.p + f->val_off, f->val_len);
+        put_new_mark(w);
+        return;
+    }
+    sl_layer *l = d->nlayers ? layer_named(d, field_name(d, f), f->name_len) : NULL;
+    int convert = d->in_bytes != bytes_out && is_wire_layer(d, i, 0);
+    if (!l && convert) {
+        if (is_named(d, f, "tokens"))
+            return; /* in the other unit; the sink writes fresh tokens when asked */
+        char *name = dup_n(field_name(d, f), f->name_len);
+        int was_failed = d->failed;
+        if (name && slc_layer_name_ok(name))
+            l = read_back(d, (long)i, name);
+        free(name);
+        if (!l && !was_failed) { /* not ours to fail at output: it goes out as it came */
+            d->failed = 0;
+            slc_buf_clear(&d->error);
+        }
+        f = &d->fields[i];
+    }
+    if (l && (l->dirty || l->field != (long)i || convert))
+        put_layer_at(w, l);
+    else
+        put_raw_field(w, f); /* as it came: byte for byte */
+    if (l)
+        l->placed = 1;
+}
+
 const char *slc_doc_json(sl_doc *d, unsigned flags, size_t *len) {
     slc_buf *o = &d->out;
     slc_buf_clear(o);
-    int rc = slc_buf_reserve(o, d->arena.len + 64);
-    rc |= slc_buf_putc(o, '{');
-    int first = 1, wrote_text = 0;
-    for (size_t i = 0; i < d->nfields && rc == 0; i++) {
-        const field *f = &d->fields[i];
-        const char *name = field_name(d, f);
-        if (f->removed || (d->nlayers && layer_named(d, name, f->name_len)) ||
-            ((flags & SL_JSON_TOKENS) && f->name_len == 6 && memcmp(name, "tokens", 6) == 0))
-            continue;
-        if (!first)
-            rc |= slc_buf_putc(o, ',');
-        first = 0;
-        rc |= slc_buf_putc(o, '"');
-        rc |= slc_buf_append(o, d->arena.p + f->key_off, f->key_len);
-        rc |= slc_buf_puts(o, "\":");
-        if ((long)i == d->text_field && d->text_changed) {
-            rc |= slc_json_put_string(o, d->text.p ? d->text.p : "", d->text.len);
-        } else {
-            rc |= slc_buf_append(o, d->arena.p + f->val_off, f->val_len);
-        }
+    writer w = {d, o, flags, 1, 0, 0, {0}};
+    w.rc |= slc_buf_reserve(o, d->arena.len + 64);
+    w.rc |= slc_buf_putc(o, '{');
+    for (size_t i = 0; i < d->nlayers; i++)
+        d->layers[i]->placed = 0;
+    int wrote_text = 0;
+    for (size_t i = 0; i < d->nfields && w.rc == 0; i++) {
         wrote_text |= (long)i == d->text_field;
+        put_field(&w, i);
     }
-    size_t tlen;
-    const char *text = NULL;
-    if (!wrote_text || d->nlayers || (flags & SL_JSON_TOKENS))
-        text = slc_doc_text(d, &tlen);
-    if (!wrote_text && rc == 0) {
-        if (!first)
-            rc |= slc_buf_putc(o, ',');
-        rc |= slc_buf_puts(o, "\"text\":");
-        rc |= slc_json_put_string(o, text, tlen);
+    if (!wrote_text && w.rc == 0) {
+        size_t tlen;
+        const char *text = slc_doc_text(d, &tlen);
+        comma(&w);
+        w.rc |= slc_buf_puts(o, "\"text\":");
+        w.rc |= slc_json_put_string(o, text, tlen);
+        put_new_mark(&w);
     }
-    if (text && rc == 0) {
-        cp_conv c;
-        rc |= cp_init(d, &c, text, tlen, flags & SL_JSON_BYTE_OFFSETS);
-        if ((flags & SL_JSON_TOKENS) && rc == 0) /* no offset table: nothing to convert with */
-            rc |= put_tokens(o, d, &c);
-        for (size_t i = 0; i < d->nlayers && rc == 0; i++)
-            rc |= put_layer(o, d->layers[i], &c);
+    if ((flags & SL_JSON_TOKENS) && w.rc == 0) {
+        cp_conv *c = conv_of(&w);
+        comma(&w);
+        if (w.rc == 0)
+            w.rc |= put_tokens(o, d, c);
     }
-    rc |= slc_buf_putc(o, '}');
-    if (rc != 0) {
+    for (size_t i = 0; i < d->nlayers && w.rc == 0; i++)
+        if (!d->layers[i]->placed)
+            put_layer_at(&w, d->layers[i]);
+    w.rc |= slc_buf_putc(o, '}');
+    if (w.rc != 0) {
         *len = 0;
         return NULL;
     }

@@ -4,11 +4,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "document.h"
 
 static const sl_host *H;
+
+static void tu_contains(const char *hay, const char *needle) {
+    if (!strstr(hay, needle))
+        fail_msg("expected \"%s\" in:\n%s", needle, hay);
+}
 
 static const char *json_of(sl_doc *d, unsigned flags) {
     size_t n;
@@ -137,9 +143,98 @@ static void layer_replaces_input_field(void **state) {
     sl_layer *l = H->layer_new(d, "sentences", 0);
     H->span_add(l, 0, 2, NULL);
     H->span_add(l, 3, 5, NULL);
+    /* in the field's place, as when the field was written by the run that made the layer */
     assert_string_equal(json_of(d, 0),
-                        "{\"id\":\"a\",\"text\":\"A. B.\",\"sentences\":[{\"start\":0,"
-                        "\"end\":2},{\"start\":3,\"end\":5}]}");
+                        "{\"id\":\"a\",\"sentences\":[{\"start\":0,\"end\":2},{\"start\":3,"
+                        "\"end\":5}],\"text\":\"A. B.\"}");
+    slc_doc_free(d);
+}
+
+/* Layers that an earlier run wrote are read back when a stage asks for them. */
+static void layers_read_back(void **state) {
+    (void)state;
+    sl_doc *d = slc_doc_new();
+    const char *in = "{\"id\":\"a\",\"text\":\"Zo\u00eb met Al. Then\",\"topics\":[\"x\"],"
+                     "\"ents\":[{\"start\":0,\"end\":3,\"label\":\"PER\",\"text\":\"Zo\u00eb\","
+                     "\"code\":\"X\",\"head\":{\"start\":1,\"end\":3,\"text\":\"o\u00eb\"}},"
+                     "{\"start\":8,\"end\":10}],\"empty\":[]}";
+    assert_int_equal(slc_doc_load_json(d, in, strlen(in), "f:1"), SL_OK);
+    assert_null(H->layer_get(d, "topics")); /* an array, but not of spans */
+    assert_null(slc_doc_error(d));
+    sl_layer *l = H->layer_get(d, "ents");
+    assert_non_null(l);
+    assert_int_equal(H->layer_count(l), 2);
+    const sl_span *sp = H->layer_span(l, 0);
+    assert_true(sp->start == 0 && sp->end == 4); /* code points 0-3 are bytes 0-4: the ë */
+    assert_string_equal(sp->label, "PER");
+    assert_int_equal(H->layer_flags(l) & SL_LAYER_WITH_TEXT, SL_LAYER_WITH_TEXT);
+    assert_string_equal(H->span_get_string(l, 0, "code"), "X");
+    size_t a, b;
+    assert_int_equal(H->span_get_range(l, 0, "head", &a, &b), SL_OK);
+    assert_true(a == 1 && b == 4);
+    assert_true(H->layer_span(l, 1)->start == 9 && H->layer_span(l, 1)->end == 11);
+    assert_non_null(H->layer_get(d, "empty"));
+    assert_int_equal(H->doc_layer_count(d), 2);
+    /* untouched, it goes out byte for byte */
+    assert_string_equal(json_of(d, 0), "{\"id\":\"a\",\"text\":\"Zo\u00eb met Al. Then\","
+                                       "\"topics\":[\"x\"],\"ents\":[{\"start\":0,\"end\":3,"
+                                       "\"label\":\"PER\",\"text\":\"Zo\u00eb\",\"code\":\"X\","
+                                       "\"head\":{\"start\":1,\"end\":3,\"text\":\"o\u00eb\"}},"
+                                       "{\"start\":8,\"end\":10}],\"empty\":[]}");
+    /* in bytes, converted and marked */
+    tu_contains(json_of(d, SL_JSON_BYTE_OFFSETS),
+                "\"text\":\"Zo\u00eb met Al. Then\",\"offsets\":\"bytes\",\"topics\":[\"x\"],"
+                "\"ents\":[{\"start\":0,\"end\":4,\"label\":\"PER\"");
+    /* a stage that adds to it makes it written from its spans */
+    assert_int_equal(H->span_append(l, 13, 17, "O", NULL), SL_OK);
+    tu_contains(json_of(d, 0),
+                "{\"start\":8,\"end\":10,\"text\":\"Al\"},{\"start\":12,\"end\":16,\"label\":"
+                "\"O\",\"text\":\"Then\"}],\"empty\":[]}");
+    /* new text: the layers read back go, as layers do */
+    assert_int_equal(H->doc_set_text(d, "x", 1), SL_OK);
+    assert_null(strstr(json_of(d, 0), "ents"));
+    slc_doc_free(d);
+}
+
+/* Spans that do not fit the text fail the document with the layer and span named. */
+static void malformed_layers_fail(void **state) {
+    (void)state;
+    static const char *const bad[][2] = {
+        {"[{\"start\":3,\"end\":1}]", "input layer 'l': span 1 (3 to 1) ends before it starts"},
+        {"[{\"start\":0,\"end\":99}]", "input layer 'l': span 1 (0 to 99) goes past the text"},
+        {"[{\"start\":0,\"end\":1},{\"end\":2}]", "input layer 'l': span 2 is not"},
+        {"[{\"start\":-1,\"end\":2}]", "input layer 'l': span 1 is not"},
+        {"[{\"start\":0,\"end\":1},7]", "input layer 'l': span 2 is not"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        sl_doc *d = slc_doc_new();
+        char in[256];
+        snprintf(in, sizeof in, "{\"text\":\"abc\",\"l\":%s}", bad[k][0]);
+        assert_int_equal(slc_doc_load_json(d, in, strlen(in), "f:1"), SL_OK);
+        assert_null(H->layer_get(d, "l"));
+        assert_non_null(slc_doc_error(d));
+        if (!strstr(slc_doc_error(d), bad[k][1]))
+            fail_msg("expected \"%s\" in \"%s\"", bad[k][1], slc_doc_error(d));
+        slc_doc_free(d);
+    }
+}
+
+/* A record in bytes reads back in bytes. */
+static void byte_offsets_read_back(void **state) {
+    (void)state;
+    sl_doc *d = slc_doc_new();
+    const char *in =
+        "{\"text\":\"\u00e9t\u00e9\",\"offsets\":\"bytes\",\"l\":[{\"start\":2,\"end\":5}]}";
+    assert_int_equal(slc_doc_load_json(d, in, strlen(in), "f:1"), SL_OK);
+    sl_layer *l = H->layer_get(d, "l");
+    assert_non_null(l);
+    assert_true(H->layer_span(l, 0)->start == 2 && H->layer_span(l, 0)->end == 5);
+    assert_string_equal(json_of(d, SL_JSON_BYTE_OFFSETS),
+                        "{\"id\":\"f:1\",\"text\":\"\u00e9t\u00e9\","
+                        "\"offsets\":\"bytes\",\"l\":[{\"start\":2,"
+                        "\"end\":5}]}");
+    tu_contains(json_of(d, 0), "\"text\":\"\u00e9t\u00e9\",\"l\":[{\"start\":1,\"end\":3}]}");
+    assert_int_equal(H->doc_meta_count(d), 1); /* the id only: not the mark, not the layer */
     slc_doc_free(d);
 }
 
@@ -301,6 +396,9 @@ int main(void) {
         cmocka_unit_test(set_text_drops_layers),
         cmocka_unit_test(layers_with_code_point_offsets),
         cmocka_unit_test(layer_replaces_input_field),
+        cmocka_unit_test(layers_read_back),
+        cmocka_unit_test(malformed_layers_fail),
+        cmocka_unit_test(byte_offsets_read_back),
         cmocka_unit_test(meta_setters),
         cmocka_unit_test(legacy_html_kept_byte_for_byte),
         cmocka_unit_test(fail_records_message),
