@@ -41,6 +41,8 @@ static void test_tags_news(void **state) {
     tu_assert_contains(r.out, "\"label\":\"LOC\",\"text\":\"Syria\",\"code\":\"SYR\"");
     tu_assert_contains(r.out, "\"label\":\"ORG\",\"text\":\"European Union\"");
     tu_assert_contains(r.out, "\"label\":\"MISC\",\"text\":\"Russian\",\"code\":\"RUS\"");
+    /* The later short mention points to the full name. */
+    tu_assert_contains(r.out, "\"label\":\"PER\",\"text\":\"Kerry\",\"canonical\":\"John Kerry\"");
     tu_result_free(&r);
 }
 
@@ -53,6 +55,12 @@ static void test_options(void **state) {
     tu_assert_contains(r.out, "\"ner\":[");
     tu_assert_contains(r.out, "\"label\":\"LOC\",\"text\":\"Geneva\"}");
     assert_null(strstr(r.out, "\"code\""));
+    tu_result r2 = run_cmd(
+        "run", "stages:\n  - plugin: sentences\n  - plugin: entities\n    canonical: false\n", doc);
+    assert_int_equal(r2.status, 0);
+    tu_assert_contains(r2.out, "\"label\":\"PER\",\"text\":\"Kerry\"}");
+    assert_null(strstr(r2.out, "\"canonical\""));
+    tu_result_free(&r2);
     tu_result_free(&r);
 }
 
