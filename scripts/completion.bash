@@ -38,10 +38,14 @@ _sluice_pipelines() {
     "$(_sluice_bin)" pipelines --names 2>/dev/null
 }
 
+# Add compgen's words to COMPREPLY, one a line, so that names with blanks stay whole.
+_sluice_compgen() {
+    mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen "$@")
+}
+
 _sluice_files() { # files (and folders to descend into)
-    local IFS=$'\n'
     compopt -o filenames 2>/dev/null
-    COMPREPLY+=($(compgen -f -- "$1"))
+    _sluice_compgen -f -- "$1"
 }
 
 _sluice() {
@@ -49,7 +53,7 @@ _sluice() {
     local commands="run check pipelines plugins new-plugin help"
     COMPREPLY=()
     if ((COMP_CWORD == 1)); then
-        COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+        _sluice_compgen -W "$commands --help --version" -- "$cur"
         return 0
     fi
     local cmd=${COMP_WORDS[1]}
@@ -57,20 +61,20 @@ _sluice() {
     # The value of the option before the cursor.
     case $prev in
     --input-format)
-        COMPREPLY=($(compgen -W "jsonl text lines html" -- "$cur"))
+        _sluice_compgen -W "jsonl text lines html" -- "$cur"
         return 0
         ;;
     --on-error)
-        COMPREPLY=($(compgen -W "skip fail" -- "$cur"))
+        _sluice_compgen -W "skip fail" -- "$cur"
         return 0
         ;;
     --log-level)
-        COMPREPLY=($(compgen -W "error warning info debug" -- "$cur"))
+        _sluice_compgen -W "error warning info debug" -- "$cur"
         return 0
         ;;
     --plugin-path)
         compopt -o filenames 2>/dev/null
-        COMPREPLY=($(compgen -d -- "$cur"))
+        _sluice_compgen -d -- "$cur"
         return 0
         ;;
     --dead-letter)
@@ -80,13 +84,13 @@ _sluice() {
     --stage)
         # PLUGIN, then its options after a colon (not completed)
         compopt -o nospace 2>/dev/null
-        COMPREPLY=($(compgen -W "$(_sluice_plugins)" -S : -- "$cur"))
+        _sluice_compgen -W "$(_sluice_plugins)" -S : -- "$cur"
         return 0
         ;;
     --set)
         # STAGE.OPTION=VALUE: the stage as a plugin name
         compopt -o nospace 2>/dev/null
-        COMPREPLY=($(compgen -W "$(_sluice_plugins)" -S . -- "$cur"))
+        _sluice_compgen -W "$(_sluice_plugins)" -S . -- "$cur"
         return 0
         ;;
     -e | --max-doc-size | -j | --jobs)
@@ -95,7 +99,7 @@ _sluice() {
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$(_sluice_options "$cmd")" -- "$cur"))
+        _sluice_compgen -W "$(_sluice_options "$cmd")" -- "$cur"
         return 0
     fi
 
@@ -118,22 +122,22 @@ _sluice() {
     case $cmd in
     run | check)
         if ((n == 0 && !given_pipeline)); then
-            COMPREPLY=($(compgen -W "$(_sluice_pipelines)" -- "$cur"))
+            _sluice_compgen -W "$(_sluice_pipelines)" -- "$cur"
             _sluice_files "$cur" # a pipeline file
         elif [[ $cmd == run ]]; then
             _sluice_files "$cur"
         fi
         ;;
     plugins)
-        ((n == 0)) && COMPREPLY=($(compgen -W "$(_sluice_plugins)" -- "$cur"))
+        ((n == 0)) && _sluice_compgen -W "$(_sluice_plugins)" -- "$cur"
         ;;
     help)
-        ((n == 0)) && COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+        ((n == 0)) && _sluice_compgen -W "$commands" -- "$cur"
         ;;
     new-plugin)
         if ((n == 1)); then
             compopt -o filenames 2>/dev/null
-            COMPREPLY=($(compgen -d -- "$cur"))
+            _sluice_compgen -d -- "$cur"
         fi
         ;;
     esac

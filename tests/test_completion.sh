@@ -21,7 +21,7 @@ source "$SCRIPT" || exit 1
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sluice-completion.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
-touch "$TMP/articles.jsonl" "$TMP/art.yaml"
+touch "$TMP/articles.jsonl" "$TMP/art.yaml" "$TMP/two words.jsonl"
 failures=0
 
 # complete WORD... : the completions of the last word, sorted, one line.
@@ -97,6 +97,13 @@ expect "articles.jsonl" run news arti
 expect "articles.jsonl" run --stage sentences arti
 expect "articles.jsonl" run -e 'stages: []' arti
 expect "" check news arti
+n=$(COMP_WORDS=("$SLUICE" run news two) COMP_CWORD=3 && COMPREPLY=() && _sluice && echo "${#COMPREPLY[@]}:${COMPREPLY[0]}")
+if [ "$n" = "1:two words.jsonl" ]; then
+    echo "ok: a file name with a blank is one completion"
+else
+    echo "FAIL: a file name with a blank: $n"
+    failures=$((failures + 1))
+fi
 
 if [ $failures -ne 0 ]; then
     echo "$failures completion(s) wrong"

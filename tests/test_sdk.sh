@@ -322,7 +322,9 @@ grep -q '"long_words_count":2,"long_words":\[{"start":0,"end":11,"label":"long"}
 printf '   ok: its example pipeline runs on its sample\n'
 rc=0
 "$PREFIX/bin/sluice" new-plugin 'Bad Name' "$TMP/bad" >/dev/null 2>"$TMP/bad-name.err" || rc=$?
-[ $rc -eq 2 ] && grep -q "^sluice: 'Bad Name' cannot name a plugin" "$TMP/bad-name.err" ||
-    { cat "$TMP/bad-name.err" >&2; fail "new-plugin with a bad name: exit $rc"; }
+if [ $rc -ne 2 ] || ! grep -q "^sluice: 'Bad Name' cannot name a plugin" "$TMP/bad-name.err"; then
+    cat "$TMP/bad-name.err" >&2
+    fail "new-plugin with a bad name: exit $rc"
+fi
 
 say "PASS: the plugin SDK works out of tree (CMake package, pkg-config, by name, by path, new-plugin)"
