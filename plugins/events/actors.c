@@ -32,27 +32,15 @@ long ev_actors_begin(ev_actors *a, uint8_t agent) {
     return (long)a->n++;
 }
 
-typedef struct hash_ctx {
-    uint64_t e[EV_PHRASE_MAX];
-    size_t n;
-} hash_ctx;
-
-static int hash_word(void *ctx, const char *w, size_t len) {
-    hash_ctx *h = ctx;
-    if (h->n >= EV_PHRASE_MAX)
-        return -1;
-    h->e[h->n++] = len ? ev_word_hash(w, len) : EV_GAP;
-    return 0;
-}
-
 int ev_actors_add_phrase(ev_actors *a, long id, const char *phrase, size_t len) {
-    hash_ctx h = {.n = 0};
-    if (ev_phrase_words(phrase, len, hash_word, &h) < 0 || h.n == 0)
+    uint64_t e[EV_PHRASE_MAX];
+    int n = ev_phrase_hashes(phrase, len, e, EV_PHRASE_MAX);
+    if (n <= 0)
         return SL_EINVAL;
-    for (size_t i = 0; i < h.n; i++)
-        if (h.e[i] == EV_GAP)
+    for (int i = 0; i < n; i++)
+        if (e[i] == EV_GAP)
             return SL_EINVAL;
-    int rc = ev_dict_add(&a->dict, h.e, h.n, (uint32_t)id, 1);
+    int rc = ev_dict_add(&a->dict, e, (size_t)n, (uint32_t)id, 1);
     if (rc == 0 && a->on_phrase)
         rc = a->on_phrase(a->on_phrase_ctx, id, phrase, len);
     return rc < 0 ? rc : SL_OK;

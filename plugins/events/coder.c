@@ -237,26 +237,12 @@ static int lone_agent(const char *code) {
     return 0;
 }
 
-typedef struct hash_words {
-    uint64_t h[EV_PHRASE_MAX];
-    size_t n;
-} hash_words;
-
-static int hash_one(void *ctx, const char *w, size_t len) {
-    hash_words *hw = ctx;
-    if (hw->n == EV_PHRASE_MAX)
-        return -1;
-    hw->h[hw->n++] = len ? ev_word_hash(w, len) : EV_GAP;
-    return 0;
-}
-
 /* The actor of a person's canonical name ("John Kerry"), or -1. */
 static long canonical_actor(const ev_model *m, const char *name) {
-    hash_words hw = {.n = 0};
-    if (ev_phrase_words(name, strlen(name), hash_one, &hw) <= 0)
-        return -1;
+    uint64_t h[EV_PHRASE_MAX];
+    int n = ev_phrase_hashes(name, strlen(name), h, EV_PHRASE_MAX);
     ev_match mt;
-    if (ev_dict_match(&m->actors.dict, hw.h, NULL, hw.n, 0, &mt) && mt.end == hw.n)
+    if (n > 0 && ev_dict_match(&m->actors.dict, h, NULL, (size_t)n, 0, &mt) && mt.end == (size_t)n)
         return (long)mt.value;
     return -1;
 }

@@ -390,3 +390,21 @@ int ev_phrase_words(const char *s, size_t len, int (*fn)(void *ctx, const char *
     }
     return count;
 }
+
+typedef struct hash_ctx {
+    uint64_t *out;
+    size_t n, max;
+} hash_ctx;
+
+static int hash_word(void *ctx, const char *w, size_t len) {
+    hash_ctx *h = ctx;
+    if (h->n >= h->max)
+        return -1;
+    h->out[h->n++] = len ? ev_word_hash(w, len) : EV_GAP;
+    return 0;
+}
+
+int ev_phrase_hashes(const char *s, size_t len, uint64_t *out, size_t max) {
+    hash_ctx h = {out, 0, max};
+    return ev_phrase_words(s, len, hash_word, &h) < 0 ? -1 : (int)h.n;
+}

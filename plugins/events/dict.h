@@ -85,4 +85,8 @@ uint32_t ev_wordset_get(const ev_wordset *s, uint64_t h);
 int ev_phrase_words(const char *s, size_t len, int (*fn)(void *ctx, const char *w, size_t wlen),
                     void *ctx);
 
+/* The word hashes of a phrase (gaps as EV_GAP) into out[0..max): their number, or -1 when
+ * there are more than max. */
+int ev_phrase_hashes(const char *s, size_t len, uint64_t *out, size_t max);
+
 #endif

@@ -10,9 +10,11 @@
 #include "coder.h"
 #include "load.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct events {
     const sl_host *host;
@@ -139,19 +141,34 @@ static const char *option_of(const paths *p, const char *err) {
     return strncmp(err, p->src.cameo, strlen(p->src.cameo)) == 0 ? "cameo" : NULL;
 }
 
-/* Read and check every data file; `sluice check` reports a malformed line at its option. */
+/* Read and check every data file the stage names; `sluice check` reports a malformed line
+ * at its option. The files shipped beside the plugin are checked by the plugin's tests, so
+ * here only that they are there: `sluice run` calls this before create(), which reads them. */
 static int check(const sl_host *host, const sl_config *cfg) {
     paths *p = malloc(sizeof *p);
     if (!p)
         return SL_ENOMEM;
     get_paths(host, cfg, p);
-    ev_model m;
-    char err[1024];
-    int rc = ev_model_load(&m, &p->src, err, sizeof err);
-    if (rc == SL_OK)
-        ev_model_free(&m);
-    else
-        rc = host->cfg_error(cfg, option_of(p, err), "%s", err);
+    const char *const *defaults[] = {&p->src.lexicons[0], &p->src.actor_tables[0]};
+    const char *shipped[] = {p->dir_lexicon, p->dir_actors};
+    size_t *counts[] = {&p->src.nlexicons, &p->src.nactor_tables};
+    int rc = SL_OK;
+    for (size_t i = 0; i < 2 && rc == SL_OK; i++) {
+        if (*counts[i] == 1 && *defaults[i] == shipped[i]) {
+            if (access(shipped[i], R_OK) != 0)
+                rc = host->cfg_error(cfg, NULL, "%s: cannot open: %s", shipped[i], strerror(errno));
+            *counts[i] = 0;
+        }
+    }
+    if (rc == SL_OK) {
+        ev_model m;
+        char err[1024];
+        rc = ev_model_load(&m, &p->src, err, sizeof err);
+        if (rc == SL_OK)
+            ev_model_free(&m);
+        else
+            rc = host->cfg_error(cfg, option_of(p, err), "%s", err);
+    }
     free(p);
     return rc;
 }

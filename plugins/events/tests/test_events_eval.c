@@ -94,16 +94,10 @@ static void test_shared_scores(void **state) {
     assert_true(u.share >= 0.5);
 }
 
-static int teardown(void **state) {
-    (void)state;
-    tu_cleanup();
-    return 0;
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gsr_arithmetic),
         cmocka_unit_test(test_shared_scores),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, tu_teardown);
 }

@@ -120,12 +120,6 @@ static void test_check_reports_file_and_line(void **state) {
     tu_result_free(&r);
 }
 
-static int teardown(void **state) {
-    (void)state;
-    tu_cleanup();
-    return 0;
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layer),
@@ -133,5 +127,5 @@ int main(void) {
         cmocka_unit_test(test_petrarch_dictionaries),
         cmocka_unit_test(test_check_reports_file_and_line),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, tu_teardown);
 }
