@@ -14,8 +14,12 @@
 static char cmd[8192];
 
 /* sluice with the fixture plugins on its path: "sluice ARGS". */
+/* Put before the command: set by the crash test. */
+static const char *env_prefix = "";
+
 static tu_result sluice(const char *args) {
-    snprintf(cmd, sizeof cmd, "%s %s --plugin-path %s", tu_env("SLUICE_BIN", "./sluice"), args,
+    snprintf(cmd, sizeof cmd, "%s%s %s --plugin-path %s", env_prefix,
+             tu_env("SLUICE_BIN", "./sluice"), args,
              tu_env("SLUICE_TEST_PLUGIN_DIR", "test-plugins"));
     return tu_run(cmd, NULL);
 }
@@ -82,7 +86,11 @@ static void crash_in_a_worker(void **state) {
     (void)state;
     const char *p = pipeline("crash.yaml", "stages:\n  - plugin: probe\n    fail_on: BAD\n"
                                            "  - plugin: crasher\n    on: d1500\n");
+    /* A crashed instance is never destroyed (its state cannot be trusted), so what it held
+     * is left for the process's end: not a leak to report. */
+    env_prefix = "ASAN_OPTIONS=detect_leaks=0 ";
     same_as_one_worker(p, make_input(2000), "", 4);
+    env_prefix = "";
 }
 
 static void unordered_gives_the_same_documents(void **state) {
