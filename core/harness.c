@@ -148,13 +148,18 @@ void sl_harness_json_flags(sl_harness *h, unsigned flags) {
     h->json_flags = flags;
 }
 
+/* Whether the first stage is a source: documents then start at the second. */
+static int has_source(const sl_harness *h) {
+    return h->pipeline.nstages && h->pipeline.stages[0].lib->desc->kind == SL_KIND_SOURCE;
+}
+
 /* The document loaded (with rc, the loader's status) through the stages, then as JSON. */
 static const char *run_doc(sl_harness *h, int rc, size_t *len) {
     slc_buf_clear(&h->error);
     if (rc == SL_ENOMEM || !slc_doc_error(h->doc)) {
         slc_stage *failed = NULL;
         if (rc != SL_ENOMEM)
-            rc = slc_pipeline_process(&h->pipeline, h->doc, 0, &failed);
+            rc = slc_pipeline_process(&h->pipeline, h->doc, (size_t)has_source(h), &failed);
         if (rc != SL_OK) {
             const char *msg = slc_doc_error(h->doc) ? slc_doc_error(h->doc) : sl_strerror(rc);
             if (failed)
@@ -205,6 +210,28 @@ const char *sl_harness_process_html(sl_harness *h, const char *id, const char *h
     if (next_doc(h) != 0)
         return NULL;
     return run_doc(h, slc_doc_load_html(h->doc, id, html, len), out_len);
+}
+
+const char *sl_harness_read(sl_harness *h, size_t *len) {
+    if (next_doc(h) != 0)
+        return NULL;
+    if (!has_source(h)) {
+        set_error(h, "the first stage is not a source");
+        return NULL;
+    }
+    slc_stage *src = &h->pipeline.stages[0];
+    int rc = src->lib->desc->read(src->state, h->doc);
+    if (rc == 0) { /* the end */
+        slc_buf_clear(&h->error);
+        return NULL;
+    }
+    if (rc < 0) {
+        const char *msg = slc_doc_error(h->doc) ? slc_doc_error(h->doc) : sl_strerror(rc);
+        slc_buf_clear(&h->error);
+        slc_buf_printf(&h->error, "stage 1 (plugin %s): %s", src->lib->desc->name, msg);
+        return NULL;
+    }
+    return run_doc(h, SL_OK, len);
 }
 
 int sl_harness_flush(sl_harness *h) {

@@ -156,6 +156,27 @@ static void layers_round_trip_with_code_points(void **state) {
     sl_harness_free(probe);
 }
 
+/* A source stage makes the documents; the stages after it see each one. */
+static void source_documents(void **state) {
+    (void)state;
+    sl_harness *h = tu_harness("counter", "count: 3\n");
+    assert_int_equal(sl_harness_add(h, "probe", "fail_on: 'number 1.'\n"), SL_OK);
+    assert_int_equal(sl_harness_start(h), SL_OK);
+    const char *out = sl_harness_read(h, NULL);
+    tu_assert_contains(out, "{\"id\":\"n0\",\"text\":\"Document number 0.\",\"probe\":[");
+    assert_null(sl_harness_read(h, NULL)); /* probe fails the second */
+    assert_string_equal(sl_harness_error(h), "stage 2 (plugin probe): found 'number 1.'");
+    tu_assert_contains(sl_harness_read(h, NULL), "\"id\":\"n2\"");
+    assert_null(sl_harness_read(h, NULL)); /* the end */
+    assert_string_equal(sl_harness_error(h), "");
+    sl_harness_free(h);
+
+    h = tu_harness_started("probe", "fail_on: x\n");
+    assert_null(sl_harness_read(h, NULL));
+    assert_string_equal(sl_harness_error(h), "the first stage is not a source");
+    sl_harness_free(h);
+}
+
 /* A sink runs as a stage: its output goes where it writes; the harness still returns the JSON. */
 static void sink_and_flush(void **state) {
     (void)state;
@@ -190,6 +211,7 @@ int main(void) {
         cmocka_unit_test(stages_in_order_by_name_and_path),
         cmocka_unit_test(problems_before_the_first_document),
         cmocka_unit_test(layers_round_trip_with_code_points),
+        cmocka_unit_test(source_documents),
         cmocka_unit_test(sink_and_flush),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);

@@ -78,6 +78,11 @@ const char *sl_harness_process_text(sl_harness *h, const char *id, const char *t
 const char *sl_harness_process_html(sl_harness *h, const char *id, const char *html, size_t len,
                                     size_t *out_len);
 
+/** When the first stage is a source: its next document, through the other stages, as
+ * sl_harness_process() returns it; NULL at the end (sl_harness_error() is then "") or when the
+ * source or a stage failed (sl_harness_error() says why). */
+const char *sl_harness_read(sl_harness *h, size_t *len);
+
 /** Call every stage's flush(), as `sluice run` does at the end of the input. SL_OK or the
  * first failing status (sl_harness_error() names the stage). */
 int sl_harness_flush(sl_harness *h);
