@@ -203,16 +203,18 @@ int ent_tag_document(ent_tagger *tg, const ent_weights *w, const size_t *sent, s
         if (pass == 2 && ent_first_pass_done(tg, tags, tg->fx.ntok) != SL_OK)
             return SL_ENOMEM;
         for (size_t k = 0; k < nsent; k++) {
-            size_t s = sent[2 * k], e = sent[2 * k + 1];
-            if (e <= s)
-                continue;
-            if (ent_tagger_reserve(tg, e - s) != SL_OK)
-                return SL_ENOMEM;
-            ent_sentence_features(tg, s, e, w->hash_bits, pass == 2 ? tg->dtypes : NULL);
-            ent_emissions(tg, w, e - s);
-            ent_viterbi(tg, w, e - s, tags + s);
-            if (pass == 1)
-                ent_history_add_tags(tg, s, tags + s, e - s);
+            /* A sentence longer than ENT_MAX_SENTENCE tokens (a text without breaks) is tagged
+             * in pieces, so that memory stays bounded. */
+            for (size_t s = sent[2 * k], end = sent[2 * k + 1], e; s < end; s = e) {
+                e = end - s > ENT_MAX_SENTENCE ? s + ENT_MAX_SENTENCE : end;
+                if (ent_tagger_reserve(tg, e - s) != SL_OK)
+                    return SL_ENOMEM;
+                ent_sentence_features(tg, s, e, w->hash_bits, pass == 2 ? tg->dtypes : NULL);
+                ent_emissions(tg, w, e - s);
+                ent_viterbi(tg, w, e - s, tags + s);
+                if (pass == 1)
+                    ent_history_add_tags(tg, s, tags + s, e - s);
+            }
         }
     }
     return SL_OK;

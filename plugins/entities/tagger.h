@@ -86,6 +86,9 @@ void ent_viterbi(ent_tagger *tg, const ent_weights *w, size_t n, uint8_t *out);
 /* Record a sentence's tags in the label history of the document. */
 void ent_history_add_tags(ent_tagger *tg, size_t s, const uint8_t *tags, size_t n);
 
+/* Longest run of tokens decoded at once: longer sentences are tagged in pieces. */
+#define ENT_MAX_SENTENCE 400
+
 /* Tag a document whose properties are prepared in tg->fx (and gazetteer fields filled):
  * sentences as token ranges [sent[2k], sent[2k+1]); one tag per token written to tags.
  * SL_OK or SL_ENOMEM. */
