@@ -17,12 +17,14 @@ uint64_t ent_clusters_find_key(const ent_clusters *c, uint64_t key) {
         return 0;
     key = slot_key(key);
     uint64_t mask = c->nslots - 1;
-    for (uint64_t i = key & mask;; i = (i + 1) & mask) {
+    /* At most nslots probes: a damaged table without an empty slot must not hang a lookup. */
+    for (uint64_t i = key & mask, probes = 0; probes < c->nslots; i = (i + 1) & mask, probes++) {
         if (c->slots[i].key == key)
             return c->slots[i].path;
         if (!c->slots[i].key)
             return 0;
     }
+    return 0;
 }
 
 uint64_t ent_clusters_find(const ent_clusters *c, const char *word, size_t len) {
