@@ -614,7 +614,7 @@ static int push_event(ev_coder *c, size_t sent, const ev_found *f, const char *c
     ev_event *e = &c->events[c->nevents++];
     memset(e, 0, sizeof *e);
     e->sentence = sent;
-    e->trigger = (ev_range){f->s, f->e};
+    e->trigger = (ev_range){f->s, f->lit_end}; /* the words before a gap */
     snprintf(e->code, sizeof e->code, "%s", code);
     e->cameo = cameo;
     e->intent = intent;

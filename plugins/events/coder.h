@@ -48,7 +48,7 @@ typedef struct ev_range {
 
 typedef struct ev_event {
     size_t sentence;
-    ev_range trigger; /* tokens */
+    ev_range trigger; /* tokens: the trigger's words up to a gap ("accused" of "accused ... of") */
     char code[8];
     int cameo;  /* index in the CAMEO table, -1 for a code outside it */
     int intent; /* coded as a stated intention */

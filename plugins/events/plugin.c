@@ -82,16 +82,17 @@ static const sl_option options[] = {
 };
 
 /* The files a stage names, or the defaults beside the plugin. */
+#define MAX_FILES 64
 typedef struct paths {
     char dir_cameo[4096], dir_lexicon[4096], dir_actors[4096];
-    const char *lex[64], *verbs[64], *tables[64], *actors[64];
+    const char *lex[MAX_FILES], *verbs[MAX_FILES], *tables[MAX_FILES], *actors[MAX_FILES];
     ev_sources src;
 } paths;
 
 static size_t list(const sl_host *h, const sl_config *cfg, const char *name, const char **out) {
     size_t n = h->cfg_list_count(cfg, name);
-    if (n > 64)
-        n = 64;
+    if (n > MAX_FILES) /* check() refused more */
+        n = MAX_FILES;
     for (size_t i = 0; i < n; i++)
         out[i] = h->cfg_list_item(cfg, name, i);
     return n;
@@ -145,6 +146,10 @@ static const char *option_of(const paths *p, const char *err) {
  * at its option. The files shipped beside the plugin are checked by the plugin's tests, so
  * here only that they are there: `sluice run` calls this before create(), which reads them. */
 static int check(const sl_host *host, const sl_config *cfg) {
+    static const char *const lists[] = {"lexicon", "verbs", "actor_tables", "actors"};
+    for (size_t i = 0; i < 4; i++)
+        if (host->cfg_list_count(cfg, lists[i]) > MAX_FILES)
+            return host->cfg_error(cfg, lists[i], "at most %d files", MAX_FILES);
     paths *p = malloc(sizeof *p);
     if (!p)
         return SL_ENOMEM;
