@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -69,6 +70,8 @@ static const char usage_run[] =
     "  --unordered            with workers, sinks see documents as they finish\n"
     "  --unbuffered           write each document out at once (as on a terminal); output\n"
     "                         also goes out whenever the input pauses\n"
+    "  --progress             the progress line on stderr even when it is not a terminal\n"
+    "  --stats                per stage at the end: documents, time, share, MB/s, failed\n"
     "  -q, --quiet            no summary line, and only errors from plugins\n"
     "  -v, --verbose          plugins' info messages too (-vv: and debug)\n"
     "  --log-level LEVEL      show plugin messages up to LEVEL: error, warning (default),\n"
@@ -132,6 +135,7 @@ typedef struct cli {
     slc_run_options run;
     int quiet;
     int verbose;
+    int progress;
     const char *cmd;
     slc_cli_pipeline source; /* -e, --stage, --set */
     int json, names;         /* plugins --json, --names */
@@ -222,6 +226,10 @@ static int parse_args(cli *c, int argc, char **argv, int allow_run_options) {
             c->run.unordered = 1;
         } else if (allow_run_options && strcmp(a, "--unbuffered") == 0) {
             c->run.unbuffered = 1;
+        } else if (allow_run_options && strcmp(a, "--stats") == 0) {
+            c->run.stats = 1;
+        } else if (allow_run_options && strcmp(a, "--progress") == 0) {
+            c->progress = 1;
         } else if (pipeline_options && strcmp(a, "-e") == 0) {
             if (!val)
                 return usage_error("%s needs a pipeline in YAML: -e 'stages: [...]'", a);
@@ -315,6 +323,8 @@ static int cmd_run(cli *c) {
                 usage_error("%s", "this pipeline starts with a source plugin: give no input files");
         } else {
             slc_run_stats st;
+            /* on a terminal unless quiet; --progress asks for it anywhere */
+            c->run.progress = c->progress || (!c->quiet && isatty(STDERR_FILENO));
             status = slc_pipeline_run(&p, &c->run, &st);
             if (!st.broken_pipe && !c->quiet) {
                 fprintf(stderr, "sluice: %zu document%s read, %zu written, %zu failed", st.read,

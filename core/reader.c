@@ -68,6 +68,7 @@ static int refill(slc_reader *r, slc_buf *err) {
         ssize_t n = read(r->fd, r->chunk, r->chunk_cap);
         if (n > 0) {
             r->end = (size_t)n;
+            r->consumed += (unsigned long long)n;
             return 0;
         }
         if (n == 0) {

@@ -29,6 +29,7 @@ typedef struct slc_reader {
     slc_buf scratch; /* UTF-8 repair, ids */
     int finished;    /* whole-file formats: the one document was produced */
     int may_stall;   /* not a regular file: input can pause (a pipe, a terminal, a socket) */
+    unsigned long long consumed; /* bytes read from the input so far */
     int stall_check; /* set by the caller: say when no whole record can be read right now */
     int interrupted; /* a stop was asked for while reading: what is half read is dropped */
 } slc_reader;

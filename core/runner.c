@@ -1,6 +1,8 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "document.h"
 #include "guard.h"
 #include "interrupt.h"
+#include "report.h"
 #include "workers.h"
 
 static const char *stage_name(const slc_stage *s) {
@@ -282,6 +285,8 @@ typedef struct run {
     size_t ninputs, next_input;
     slc_reader reader;
     int reader_open;
+    uint64_t bytes_done; /* input bytes of the readers closed so far */
+    slc_progress progress;
 } run;
 
 static void record_failure(run *r, const sl_doc *doc, const slc_stage *s, const char *msg,
@@ -343,12 +348,19 @@ static int call_plugin(slc_stage *s, enum plugin_call call, sl_doc *doc) {
 
 /* Stages [from, to) of `stages` on doc: SL_OK, or the status of the stage that stopped it
  * (*failed), CRASHED when it crashed. */
-static int run_stages(slc_stage *stages, size_t from, size_t to, sl_doc *doc, slc_stage **failed) {
+static int run_stages(slc_stage *stages, size_t from, size_t to, sl_doc *doc, slc_stage **failed,
+                      int timed) {
     for (size_t i = from; i < to; i++) {
         slc_stage *s = &stages[i];
+        double t0 = timed ? slc_now() : 0;
         int rc = call_plugin(s, CALL_PROCESS, doc);
+        if (timed) {
+            s->seconds += slc_now() - t0;
+            s->docs++;
+        }
         if (rc == SL_OK && !slc_doc_error(doc))
             continue;
+        s->failed += timed;
         *failed = s;
         /* SL_EDOC also when the core failed it (out of memory) while the stage went on */
         return rc == SL_OK ? SL_EDOC : rc;
@@ -357,7 +369,7 @@ static int run_stages(slc_stage *stages, size_t from, size_t to, sl_doc *doc, sl
 }
 
 int slc_pipeline_process(slc_pipeline *p, sl_doc *doc, size_t first, slc_stage **failed) {
-    return run_stages(p->stages, first, p->nstages, doc, failed);
+    return run_stages(p->stages, first, p->nstages, doc, failed, 0);
 }
 
 /* Let the stages write out what they hold, for a reader downstream that waits (sync); a
@@ -392,10 +404,16 @@ static void sync_stages(run *r) {
 /* Account for one document that went through the stages (or failed in them) with status rc;
  * crash_what describes a crash (rc CRASHED). raw is the input record, for the dead-letter
  * file. */
+/* Input bytes read so far. */
+static uint64_t bytes_in(const run *r) {
+    return r->bytes_done + (r->reader_open ? r->reader.consumed : 0);
+}
+
 static void finish_doc(run *r, sl_doc *doc, int rc, slc_stage *s, const char *crash_what,
                        const char *raw, size_t raw_len) {
     slc_run_stats *st = r->stats;
     st->read++;
+    slc_progress_update(&r->progress, st->read, bytes_in(r), st->failed, 0);
     if (rc == SL_OK) {
         st->repaired += slc_doc_repairs(doc);
         st->written++;
@@ -474,6 +492,7 @@ static int next_from_inputs(run *r, sl_doc *doc) {
             r->stop = rc == SL_ENOMEM;
         }
         slc_buf_free(&err);
+        r->bytes_done += r->reader.consumed;
         slc_reader_close(&r->reader);
         r->reader_open = 0;
         if (slc_interrupted())
@@ -545,7 +564,7 @@ static void run_sequential(run *r, sl_doc *doc) {
         slc_stage *s = NULL;
         int rc = SL_EDOC;
         if (!slc_doc_error(doc))
-            rc = run_stages(r->p->stages, r->first, r->p->nstages, doc, &s);
+            rc = run_stages(r->p->stages, r->first, r->p->nstages, doc, &s, r->o->stats);
         const char *what = rc == CRASHED ? slc_guard_recovered() : NULL;
         finish_doc(r, doc, rc, s, what, raw, raw_len);
     }
@@ -594,7 +613,8 @@ static void work(void *ctx, size_t worker, void *vjob) {
         d->rc = crashed ? NOT_RUN : SL_EDOC;
         if (crashed || slc_doc_error(d->doc))
             continue; /* failed when it was read: the runner reports it in its turn */
-        d->rc = run_stages(par->stages[worker], par->r->first, par->r->split, d->doc, &d->failed);
+        d->rc = run_stages(par->stages[worker], par->r->first, par->r->split, d->doc, &d->failed,
+                           par->r->o->stats);
         if (d->rc == CRASHED) {
             d->crash_what = slc_guard_recovered(); /* here, where the signal is blocked */
             crashed = 1;
@@ -611,7 +631,7 @@ static void retire(run *r, job *j) {
         if (rc == NOT_RUN)
             break;
         if (rc == SL_OK)
-            rc = run_stages(r->p->stages, r->split, r->p->nstages, d->doc, &s);
+            rc = run_stages(r->p->stages, r->split, r->p->nstages, d->doc, &s, r->o->stats);
         const char *what = d->crash_what;
         if (rc == CRASHED && !what)
             what = slc_guard_recovered();
@@ -653,8 +673,13 @@ static void destroy_worker_stages(run *r, parallel *par) {
     for (size_t w = 1; w < par->nworkers; w++) {
         if (!par->stages[w])
             continue;
-        for (size_t i = r->first; i < r->split; i++)
-            destroy_instance(&par->stages[w][i]);
+        for (size_t i = r->first; i < r->split; i++) {
+            slc_stage *mine = &par->stages[w][i], *main_stage = &r->p->stages[i];
+            main_stage->docs += mine->docs; /* --stats counts every worker's instance */
+            main_stage->failed += mine->failed;
+            main_stage->seconds += mine->seconds;
+            destroy_instance(mine);
+        }
         free(par->stages[w]);
     }
 }
@@ -786,6 +811,17 @@ size_t slc_pipeline_workers(const slc_pipeline *p, size_t requested) {
     return requested > 256 ? 256 : requested;
 }
 
+/* The --stats table: the stages' own figures (every worker's instance added in). */
+static void print_stats(run *r) {
+    slc_stage_stats rows[256];
+    size_t n = 0;
+    for (size_t i = r->first; i < r->p->nstages && n < 256; i++) {
+        const slc_stage *s = &r->p->stages[i];
+        rows[n++] = (slc_stage_stats){s->number, stage_name(s), s->docs, s->failed, s->seconds};
+    }
+    slc_stats_print(rows, n, bytes_in(r), slc_now() - r->progress.start, r->stats->workers);
+}
+
 /* Let every stage finish its output; a crashed stage is skipped. */
 static void flush_stages(run *r) {
     slc_run_stats *stats = r->stats;
@@ -829,6 +865,17 @@ int slc_pipeline_run(slc_pipeline *p, const slc_run_options *o, slc_run_stats *s
                 strerror(errno));
         return SLC_EXIT_IO;
     }
+    r.progress.on = o->progress;
+    r.progress.start = slc_now();
+    r.progress.last = r.progress.start - 1; /* the first document draws the line */
+    for (size_t i = 0; i < r.ninputs && !r.first; i++) {
+        struct stat sb; /* the percentage needs every input's size */
+        if (strcmp(r.inputs[i], "-") == 0 || stat(r.inputs[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            r.progress.total = 0;
+            break;
+        }
+        r.progress.total += (uint64_t)sb.st_size;
+    }
     for (size_t i = 0; i < p->nstages; i++)
         r.watch_stalls |= SL_PLUGIN_HAS(p->stages[i].lib->desc, sync);
     r.sync_each = r.watch_stalls && (o->unbuffered || isatty(STDOUT_FILENO));
@@ -847,9 +894,15 @@ int slc_pipeline_run(slc_pipeline *p, const slc_run_options *o, slc_run_stats *s
         run_sequential(&r, doc);
         slc_doc_free(doc);
     }
-    if (r.reader_open)
+    slc_progress_clear(&r.progress);
+    if (r.reader_open) {
+        r.bytes_done += r.reader.consumed;
         slc_reader_close(&r.reader);
+        r.reader_open = 0;
+    }
     flush_stages(&r);
+    if (o->stats)
+        print_stats(&r);
     if (r.dead && fclose(r.dead) != 0) {
         fprintf(stderr, "sluice: %s: cannot write dead-letter file: %s\n", o->dead_letter,
                 strerror(errno));

@@ -29,6 +29,8 @@ typedef struct slc_stage {
     int created;
     int crashed; /* its state cannot be trusted: no more calls, not even destroy */
     int number;  /* 1-based, as in messages */
+    size_t docs, failed; /* --stats: documents this instance saw, and failed */
+    double seconds;      /* --stats: time in its process() calls */
 } slc_stage;
 
 typedef struct slc_pipeline {
@@ -74,6 +76,8 @@ typedef struct slc_run_options {
     size_t jobs;   /* worker threads for the stages that allow it (-j); 0: one per processor */
     int unordered; /* with workers: sinks see documents as they finish, not in input order */
     int unbuffered; /* sync the sinks after every document (also when stdout is a terminal) */
+    int stats;      /* time each stage and print the table at the end */
+    int progress;   /* the progress line on stderr: 1 on, 0 off */
 } slc_run_options;
 
 typedef struct slc_run_stats {
