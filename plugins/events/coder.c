@@ -658,7 +658,7 @@ static int emit_pairs(ev_coder *c, size_t sent, const ev_found *f, int intent, l
         size_t members = 0;
         for (size_t k = 0; k < n; k++)
             members += mv[k].group == mv[src].group;
-        if (members >= 2) {
+        if (members == 2) { /* a pair, not a list of places or companies */
             for (size_t i = 0; i < n; i++)
                 for (size_t j = 0; j < n; j++)
                     if (i != j && mv[i].group == mv[src].group && mv[j].group == mv[src].group &&
@@ -738,7 +738,8 @@ static int code_sentence(ev_coder *c, size_t sent, size_t a, size_t b, const ev_
         size_t q = before(c, a, p);
         for (size_t k2 = 0; q != SIZE_MAX && k2 < k; k2++) {
             ev_found *g = &c->found[k2];
-            if (q < g->s || q >= g->e || g->t->kind != EV_TRIG_EVENT)
+            /* "invited X to attend", "helped to plan": the first verb is the event */
+            if (q < g->s || q >= g->e || g->t->kind != EV_TRIG_EVENT || !(c->cls[q] & W_INTENT))
                 continue;
             if (strncmp(g->t->code, "13", 2) == 0)
                 f->suppressed = 1;
@@ -773,7 +774,7 @@ static int code_sentence(ev_coder *c, size_t sent, size_t a, size_t b, const ev_
                 if (q != SIZE_MAX && (c->cls[q] & (W_INTENT | W_BE)))
                     intent = 1;
                 for (size_t k2 = 0; q != SIZE_MAX && k2 < k; k2++)
-                    if (q >= c->found[k2].s && q < c->found[k2].e)
+                    if (q >= c->found[k2].s && q < c->found[k2].e && (c->cls[q] & W_INTENT))
                         intent = 1;
                 if (!intent && !(q != SIZE_MAX && (c->cls[q] & W_ABOUT)))
                     continue; /* "met Y to discuss": a purpose, not an event of its own */
