@@ -299,6 +299,28 @@ static void test_label_history(void **state) {
     doc_close(&d);
 }
 
+static void test_document_labels(void **state) {
+    (void)state;
+    doc d;
+    doc_open(&d, "KERRY VISITS\nKerry met Lavrov\nthen Kerry left", NULL);
+    uint64_t h[ENT_MAX_DOC_FEATS], h2[ENT_MAX_DOC_FEATS];
+    /* First-pass types: the headline's KERRY missed (O), the two others PER. */
+    uint8_t types[8] = {0, 0, 1, 0, 1, 0, 1, 0};
+    ent_fx_doc_add(&d.fx, types);
+    size_t head = find(&d, "KERRY", 0), later = find(&d, "Kerry", 3);
+    /* The headline's mention sees the two PER elsewhere; its own O is left out. */
+    size_t n = ent_features_doc(&d.fx, head, types[head], h);
+    assert_int_equal(n, 2);
+    /* The later one sees one PER and one O elsewhere: no PER majority, though PER is still
+     * the entity type seen. */
+    size_t m = ent_features_doc(&d.fx, later, types[later], h2);
+    assert_int_equal(m, 2);
+    assert_true(h[0] != h2[0]);
+    /* A word seen once has nothing elsewhere. */
+    assert_int_equal(ent_features_doc(&d.fx, find(&d, "met", 0), 0, h), 0);
+    doc_close(&d);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_word_and_case_flags),
@@ -312,6 +334,7 @@ int main(void) {
         cmocka_unit_test(test_clusters),
         cmocka_unit_test(test_gazetteer_fields),
         cmocka_unit_test(test_label_history),
+        cmocka_unit_test(test_document_labels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -172,6 +172,15 @@ static void test_training_run(void **state) {
     size_t nw = ((size_t)1 << o.hash_bits) * (size_t)a.ntags;
     assert_memory_equal(a.w, b.w, nw * sizeof(float));
     assert_int_equal(a.best_epoch, b.best_epoch);
+    /* Two passes, the second with the document's first-pass labels: learns as well. */
+    ent_train_opts o2 = o;
+    o2.passes = 2;
+    ent_trained c2;
+    assert_int_equal(ent_train(&o2, &tc, &vc, &c2), SL_OK);
+    printf("# two passes: held-out F1 %.4f at epoch %d\n", c2.best_f1, c2.best_epoch);
+    assert_true(c2.best_f1 >= 0.909);
+    assert_int_equal(c2.passes, 2);
+    ent_trained_free(&c2);
     /* Scoring the model as the decoder reads it gives the same F1. */
     ent_weights w = ent_trained_weights(&a);
     ent_tagger tg;
