@@ -259,7 +259,8 @@ int ev_lexicon_load_tsv(ev_lexicon *lx, const ev_cameo *cameo, const char *path,
                               "expected a phrase, a tab and a code (phrase<TAB>code<TAB>notes)");
             break;
         }
-        const char *why = ev_lexicon_phrase_error(f[0].s, f[0].len);
+        int exact = f[0].s[0] == '='; /* "=tear gas": the words as written */
+        const char *why = ev_lexicon_phrase_error(f[0].s + exact, f[0].len - (size_t)exact);
         if (why) {
             rc = ev_tsv_error(&r, err, errlen, "phrase '%.*s': %s", (int)f[0].len, f[0].s, why);
             break;
@@ -271,9 +272,7 @@ int ev_lexicon_load_tsv(ev_lexicon *lx, const ev_cameo *cameo, const char *path,
                               f[1].s, why);
             break;
         }
-        int inflect = f[0].s[0] != '=';
-        const char *ph = f[0].s + !inflect;
-        rc = ev_lexicon_add(lx, ph, f[0].len - !inflect, &t, inflect);
+        rc = ev_lexicon_add(lx, f[0].s + exact, f[0].len - (size_t)exact, &t, !exact);
         if (rc) {
             rc = ev_tsv_error(&r, err, errlen, "%s", sl_strerror(rc));
             break;

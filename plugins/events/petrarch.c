@@ -523,7 +523,6 @@ static int read_pattern(verb_reader *vr, char *s, size_t len, const char *commen
     if (!usable_code(code) || !vr->in_block)
         return SL_OK;
     /* the words: everything before "*" must be a position mark */
-    char *star = NULL;
     char *save = NULL;
     tail *t = calloc(1, sizeof *t);
     if (!t)
@@ -533,7 +532,7 @@ static int read_pattern(verb_reader *vr, char *s, size_t len, const char *commen
     for (char *tok = strtok_r(s, " \t", &save); tok && ok; tok = strtok_r(NULL, " \t", &save)) {
         if (!seen_star) {
             if (strcmp(tok, "*") == 0)
-                seen_star = 1, star = tok;
+                seen_star = 1;
             else if (!(strcmp(tok, "$") == 0 || strcmp(tok, "+") == 0 || strcmp(tok, "%") == 0))
                 ok = 0;
             continue;
@@ -590,7 +589,6 @@ static int read_pattern(verb_reader *vr, char *s, size_t len, const char *commen
         }
         words++;
     }
-    (void)star;
     int rc = SL_OK;
     if (ok && seen_star && words) {
         for (int v = 0; v < vr->nverbs && !rc; v++) {
