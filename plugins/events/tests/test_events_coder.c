@@ -187,6 +187,28 @@ static void test_dated_actors(void **state) {
     assert_string_equal(code("John Kerry met Russia.", 0), "USAGOV>RUS:040");
 }
 
+/* The entities layer: a country code for a place the table does not know, and a person's
+ * canonical name looked up in the table. */
+static void test_entities(void **state) {
+    (void)state;
+    const char *text = "Kerry met Wakanda.";
+    slc_tokens tk = {0};
+    assert_int_equal(slc_tokenize(text, strlen(text), &tk), SL_OK);
+    ev_entity ents[] = {{.start = 0, .end = 1, .code = NULL, .canonical = "John Kerry"},
+                        {.start = 2, .end = 3, .code = "WAK", .canonical = NULL}};
+    ev_coder c;
+    ev_coder_init(&c, &model);
+    ev_range sent = {0, tk.n};
+    ev_options opt = {.partial = 0, .intent = 1, .date = 20160101};
+    assert_int_equal(ev_code_document(&c, text, tk.v, tk.n, &sent, 1, ents, 2, &opt), SL_OK);
+    assert_int_equal(c.nevents, 1);
+    assert_string_equal(c.events[0].source_code, "USAGOV");
+    assert_string_equal(c.events[0].target_code, "WAK");
+    assert_string_equal(c.events[0].code, "040");
+    ev_coder_free(&c);
+    slc_tokens_free(&tk);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_subject_object), cmocka_unit_test(test_inflections),
@@ -194,7 +216,7 @@ int main(void) {
         cmocka_unit_test(test_coordination),   cmocka_unit_test(test_reported_speech),
         cmocka_unit_test(test_negation),       cmocka_unit_test(test_intent),
         cmocka_unit_test(test_no_event),       cmocka_unit_test(test_agents),
-        cmocka_unit_test(test_dated_actors),
+        cmocka_unit_test(test_dated_actors),   cmocka_unit_test(test_entities),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
