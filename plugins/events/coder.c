@@ -322,7 +322,7 @@ static int find_mentions(ev_coder *c, size_t a, size_t b, const ev_entity *ents,
         mv[k + 1].dead = 1;
         k++;
     }
-    /* agent "of|in|from" [the] country: "a court in Guyana", "the government of Syria" */
+    /* agent "of|in|from" [the] country: "a court in Syria", "the government of Syria" */
     for (size_t k = 0; k + 1 < n; k++) {
         if (mv[k].dead || !mv[k].agent)
             continue;
@@ -356,7 +356,7 @@ static int find_mentions(ev_coder *c, size_t a, size_t b, const ev_entity *ents,
         mv[k].agent = 0;
         mv[nx].dead = 1;
     }
-    /* an agent right before a named actor: "President Bashar Assad", "Syrian President Assad" */
+    /* an agent right before a named actor: "President Vladimir Putin", "Russian President Putin" */
     for (size_t k = 0; k + 1 < n; k++) {
         size_t nx = next_alive(mv, n, k);
         if (mv[k].dead || !mv[k].agent || nx == n || mv[nx].agent || mv[nx].s != mv[k].e)
@@ -396,7 +396,7 @@ static int find_mentions(ev_coder *c, size_t a, size_t b, const ev_entity *ents,
         mv[out++] = mv[k];
     }
     c->nmentions = n = out;
-    /* coordination: "Brazil and the United States", "Saudi Arabia, the UAE and Qatar"; a
+    /* coordination: "Brazil and the United States", "Chile, Peru and Bolivia"; a
      * comma alone joins only in a list that ends with "and" or "or" */
     for (size_t k = 0; k < n; k++) {
         mv[k].group = (uint32_t)k;
@@ -461,7 +461,7 @@ static int find_triggers(ev_coder *c, size_t a, size_t b, int *any_event) {
         f->t = &c->m->lexicon.v[mt.value];
         f->suppressed = f->t->kind == EV_TRIG_NONE;
         *any_event |= f->t->kind == EV_TRIG_EVENT;
-        /* a gap may hold the target ("accused Rwanda of"): go on after the first word */
+        /* a gap may hold the target ("accused Russia of"): go on after the first word */
         size_t next = mt.words == mt.end - mt.start ? mt.end : i + 1;
         for (size_t j = i + 1; j < next; j++)
             c->say[j] = 0;
@@ -632,8 +632,8 @@ static int push_event(ev_coder *c, size_t sent, const ev_found *f, const char *c
 }
 
 /* Whether two coordinated actors with no object act on each other: cooperation does
- * ("Brazil and Argentina met"); conflict has another target ("US and British activists
- * staged a protest in Beijing"). */
+ * ("Brazil and Argentina met"); conflict has another target ("Chilean and Peruvian fans
+ * rioted in Madrid"). */
 static int reciprocal(const ev_coder *c, const ev_found *f) {
     int ci = f->t->cameo;
     return ci >= 0 && c->m->cameo.v[ci].quad <= 2;
@@ -705,7 +705,7 @@ static int verb_like(const ev_coder *c, size_t a, const ev_found *f) {
     case EV_FORM_BASE:
     case EV_FORM_S:
         if (p != SIZE_MAX && c->in_mention[p]) {
-            /* "an Islamic State target": a noun after a name inside a noun phrase */
+            /* "a Syria visit": a noun after a name inside a noun phrase */
             size_t ms = c->mentions[c->in_mention[p] - 1].s;
             return !(ms > a && (c->cls[ms - 1] & W_DET));
         }
@@ -783,7 +783,7 @@ static int code_sentence(ev_coder *c, size_t sent, size_t a, size_t b, const ev_
             }
         }
         if (!passive && f->t->form == EV_FORM_ED && f->e < b && (c->cls[f->e] & W_BY))
-            passive = 1; /* "an agreement forced on Qatar by ..." */
+            passive = 1; /* "a deal imposed on Chile by ..." */
         long src, tgt;
         if (passive) {
             tgt = subject_before(c, a, f->s);
