@@ -2,8 +2,10 @@
 # Throughput of sluice pipelines on a JSON Lines corpus: MB/s and documents/s, best of N runs,
 # against the pass-through pipeline and `jq -c . CORPUS` on the same file in the same run.
 #
-#   bench/run.sh [-n REPEATS] [PIPELINE.yaml ...] [-- CORPUS.jsonl ...]
+#   bench/run.sh [-n REPEATS] [-j WORKERS] [PIPELINE.yaml ...] [-- CORPUS.jsonl ...]
 #
+# -j gives sluice run its number of worker threads; the default is 1, so that the figures
+# are what one core does (sluice's own default is one worker per processor).
 # Defaults: 5 repeats; pipelines/passthrough.yaml and every other pipelines/*.yaml that
 # `sluice check` accepts (passthrough is always measured: it is the baseline); the corpus
 # is ../shared/data/news/*.jsonl (or $SLUICE_SHARED_DATA/news/*.jsonl) concatenated into a
@@ -20,11 +22,12 @@ export LC_ALL=C
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 REPEATS=5
+JOBS=1
 PIPELINES=()
 CORPORA=()
 
 usage() {
-    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 die() {
     printf 'bench: %s\n' "$1" >&2
@@ -41,6 +44,11 @@ while [ $# -gt 0 ]; do
         -n*)
             REPEATS=${1#-n}
             shift
+            ;;
+        -j)
+            [ $# -ge 2 ] || die "-j needs a number" 2
+            JOBS=$2
+            shift 2
             ;;
         -h | --help)
             usage
@@ -209,7 +217,7 @@ FAILED=0
 DOCS=
 for p in "${PIPELINES[@]}"; do
     name=${p#"$ROOT"/}
-    best_us "$REPEATS" /dev/null "$WORK/run.err" "$SLUICE" run "$p" "$CORPUS"
+    best_us "$REPEATS" /dev/null "$WORK/run.err" "$SLUICE" run -j "$JOBS" "$p" "$CORPUS"
     if [ $RC -ne 0 ] && [ $RC -ne 4 ]; then
         printf 'bench: %s failed (exit %s):\n' "$name" "$RC" >&2
         tail -n 5 "$WORK/run.err" | sed 's/^/    /' >&2
@@ -233,6 +241,7 @@ for row in "${ROWS[@]}"; do
     [ "${#name}" -gt "$W" ] && W=${#name}
 done
 fmt_row() { printf "%-${W}s %10s %12s %15s %8s\n" "$@"; }
+printf 'sluice run -j %s (worker threads)\n' "$JOBS"
 fmt_row pipeline MB/s docs/s "vs passthrough" "vs jq"
 fmt_row "$(printf "%${W}s" "" | tr " " -)" ---------- ------------ --------------- --------
 for row in "${ROWS[@]}"; do
