@@ -689,10 +689,10 @@ sl_layer *slc_layer_get(const sl_doc *cd, const char *name) {
 static void read_back_all(sl_doc *d) {
     for (size_t i = 0; i < d->nfields; i++) {
         field *f = &d->fields[i];
-        if (!is_wire_layer(d, i, 0))
-            continue;
+        if (!is_wire_layer(d, i, 0) || layer_named(d, field_name(d, f), f->name_len))
+            continue; /* not a layer, or read back already: no copy of its name */
         char *name = dup_n(field_name(d, f), f->name_len);
-        if (name && slc_layer_name_ok(name) && !layer_named(d, name, f->name_len))
+        if (name && slc_layer_name_ok(name))
             read_back(d, (long)i, name);
         free(name);
     }

@@ -372,43 +372,51 @@ int slc_pipeline_process(slc_pipeline *p, sl_doc *doc, size_t first, slc_stage *
     return run_stages(p->stages, first, p->nstages, doc, failed, 0);
 }
 
+/* A stage's flush or sync that did not return SL_OK: a broken pipe, a crash, or output
+ * that could not be written. */
+static void output_failed(run *r, slc_stage *s, const char *call, int rc) {
+    slc_run_stats *st = r->stats;
+    if (rc == SL_EPIPE) {
+        st->broken_pipe = 1;
+        return;
+    }
+    st->output_failed = 1;
+    if (rc == CRASHED) {
+        fprintf(stderr, "sluice: stage %d (plugin %s): crashed in %s: %s\n", s->number,
+                stage_name(s), call, slc_guard_recovered());
+        st->crashed = 1;
+        r->status = SLC_EXIT_CRASH;
+        return;
+    }
+    fprintf(stderr, "sluice: stage %d (plugin %s): %s failed: %s\n", s->number, stage_name(s), call,
+            sl_strerror(rc));
+    if (r->status == SLC_EXIT_OK || r->status == SLC_EXIT_DOCS)
+        r->status = SLC_EXIT_IO;
+}
+
 /* Let the stages write out what they hold, for a reader downstream that waits (sync); a
  * stage that cannot write stops the run. */
 static void sync_stages(run *r) {
-    slc_run_stats *st = r->stats;
     for (size_t i = 0; i < r->p->nstages && !r->stop; i++) {
         slc_stage *s = &r->p->stages[i];
         if (!SL_PLUGIN_HAS(s->lib->desc, sync) || s->crashed)
             continue;
         int rc = call_plugin(s, CALL_SYNC, NULL);
-        if (rc == SL_OK)
-            continue;
-        r->stop = 1;
-        if (rc == SL_EPIPE) {
-            st->broken_pipe = 1;
-        } else if (rc == CRASHED) {
-            fprintf(stderr, "sluice: stage %d (plugin %s): crashed in sync: %s\n", s->number,
-                    stage_name(s), slc_guard_recovered());
-            st->crashed = 1;
-            st->output_failed = 1;
-            r->status = SLC_EXIT_CRASH;
-        } else {
-            fprintf(stderr, "sluice: stage %d (plugin %s): sync failed: %s\n", s->number,
-                    stage_name(s), sl_strerror(rc));
-            st->output_failed = 1;
-            r->status = SLC_EXIT_IO;
+        if (rc != SL_OK) {
+            output_failed(r, s, "sync", rc);
+            r->stop = 1;
         }
     }
 }
 
-/* Account for one document that went through the stages (or failed in them) with status rc;
- * crash_what describes a crash (rc CRASHED). raw is the input record, for the dead-letter
- * file. */
 /* Input bytes read so far. */
 static uint64_t bytes_in(const run *r) {
     return r->bytes_done + (r->reader_open ? r->reader.consumed : 0);
 }
 
+/* Account for one document that went through the stages (or failed in them) with status rc;
+ * crash_what describes a crash (rc CRASHED). raw is the input record, for the dead-letter
+ * file. */
 static void finish_doc(run *r, sl_doc *doc, int rc, slc_stage *s, const char *crash_what,
                        const char *raw, size_t raw_len) {
     slc_run_stats *st = r->stats;
@@ -462,6 +470,15 @@ static int format_for(const run *r, const char *path) {
     return SLC_INPUT_JSONL;
 }
 
+/* Done with the input being read: its bytes count in the progress and the stats. */
+static void close_reader(run *r) {
+    if (r->reader_open) {
+        r->bytes_done += r->reader.consumed;
+        slc_reader_close(&r->reader);
+        r->reader_open = 0;
+    }
+}
+
 /* The next document from the inputs, one file after another: 1, or 0 at the end. A file
  * that cannot be opened or read is reported and the next one is read (the exit status
  * tells). */
@@ -492,9 +509,7 @@ static int next_from_inputs(run *r, sl_doc *doc) {
             r->stop = rc == SL_ENOMEM;
         }
         slc_buf_free(&err);
-        r->bytes_done += r->reader.consumed;
-        slc_reader_close(&r->reader);
-        r->reader_open = 0;
+        close_reader(r);
         if (slc_interrupted())
             return 0;
     }
@@ -551,7 +566,7 @@ static const char *last_raw(const run *r, size_t *len) {
     return r->reader_open ? slc_reader_raw(&r->reader, len) : NULL;
 }
 
-/* One worker thread at a time per document, all stages in this thread. */
+/* No workers: every stage runs in this thread, one document at a time. */
 static void run_sequential(run *r, sl_doc *doc) {
     int got;
     while ((got = next_doc(r, doc)) != 0) {
@@ -790,6 +805,11 @@ static void run_parallel(run *r, size_t nworkers) {
     free_jobs(jobs, njobs);
 }
 
+/* 1 when stage 0 is a source plugin (it reads; the stages to run start after it), else 0. */
+static size_t first_stage(const slc_pipeline *p) {
+    return p->nstages && p->stages[0].lib->desc->kind == SL_KIND_SOURCE;
+}
+
 /* Where the pipeline stops being parallel: the first sink, or the first stage that does not
  * allow several instances. */
 static size_t parallel_split(const slc_pipeline *p, size_t first) {
@@ -801,7 +821,7 @@ static size_t parallel_split(const slc_pipeline *p, size_t first) {
 }
 
 size_t slc_pipeline_workers(const slc_pipeline *p, size_t requested) {
-    size_t first = p->nstages && p->stages[0].lib->desc->kind == SL_KIND_SOURCE;
+    size_t first = first_stage(p);
     if (parallel_split(p, first) == first)
         return 1; /* nothing before the first sink may run in several instances */
     if (requested == 0) {
@@ -824,27 +844,13 @@ static void print_stats(run *r) {
 
 /* Let every stage finish its output; a crashed stage is skipped. */
 static void flush_stages(run *r) {
-    slc_run_stats *stats = r->stats;
-    for (size_t i = 0; i < r->p->nstages && !stats->broken_pipe; i++) {
+    for (size_t i = 0; i < r->p->nstages && !r->stats->broken_pipe; i++) {
         slc_stage *s = &r->p->stages[i];
         if (!s->lib->desc->flush || s->crashed)
             continue;
         int rc = call_plugin(s, CALL_FLUSH, NULL);
-        if (rc == CRASHED) {
-            fprintf(stderr, "sluice: stage %d (plugin %s): crashed in flush: %s\n", s->number,
-                    stage_name(s), slc_guard_recovered());
-            stats->crashed = 1;
-            stats->output_failed = 1;
-            r->status = SLC_EXIT_CRASH;
-        } else if (rc == SL_EPIPE) {
-            stats->broken_pipe = 1;
-        } else if (rc != 0) {
-            fprintf(stderr, "sluice: stage %d (plugin %s): flush failed: %s\n", s->number,
-                    stage_name(s), sl_strerror(rc));
-            if (r->status == SLC_EXIT_OK || r->status == SLC_EXIT_DOCS)
-                r->status = SLC_EXIT_IO;
-            stats->output_failed = 1;
-        }
+        if (rc != SL_OK)
+            output_failed(r, s, "flush", rc);
     }
 }
 
@@ -857,7 +863,7 @@ int slc_pipeline_run(slc_pipeline *p, const slc_run_options *o, slc_run_stats *s
     r.o = o;
     r.stats = stats;
     r.status = SLC_EXIT_OK;
-    r.first = p->nstages && p->stages[0].lib->desc->kind == SL_KIND_SOURCE;
+    r.first = first_stage(p);
     r.inputs = o->ninputs ? o->inputs : stdin_only;
     r.ninputs = o->ninputs ? o->ninputs : 1;
     if (o->dead_letter && !(r.dead = fopen(o->dead_letter, "w"))) {
@@ -895,11 +901,7 @@ int slc_pipeline_run(slc_pipeline *p, const slc_run_options *o, slc_run_stats *s
         slc_doc_free(doc);
     }
     slc_progress_clear(&r.progress);
-    if (r.reader_open) {
-        r.bytes_done += r.reader.consumed;
-        slc_reader_close(&r.reader);
-        r.reader_open = 0;
-    }
+    close_reader(&r);
     flush_stages(&r);
     if (o->stats)
         print_stats(&r);

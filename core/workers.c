@@ -175,10 +175,6 @@ void slc_workers_release(slc_workers *w, void *job) {
     slc_workers_unacquire(w, job);
 }
 
-size_t slc_workers_in_flight(const slc_workers *w) {
-    return w->in_flight; /* read by the one thread that submits and retires */
-}
-
 size_t slc_workers_cancel_pending(slc_workers *w) {
     size_t n = 0;
     pthread_mutex_lock(&w->lock);

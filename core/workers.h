@@ -31,8 +31,6 @@ void slc_workers_unacquire(slc_workers *w, void *job);
 void *slc_workers_retire(slc_workers *w, int wait);
 /* Make a retired job free again. */
 void slc_workers_release(slc_workers *w, void *job);
-/* Jobs submitted and not yet retired. */
-size_t slc_workers_in_flight(const slc_workers *w);
 /* Drop the submitted jobs no worker has started (they come back as free); returns how many. */
 size_t slc_workers_cancel_pending(slc_workers *w);
 /* Wait for the workers to finish what they hold, end the threads, free the pool. */
