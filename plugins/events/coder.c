@@ -99,14 +99,13 @@ int ev_model_init(ev_model *m) {
                                                                                "near",   "outside",
                                                                                "inside", NULL};
     if (add_words(s, neg_words, W_NEG) || add_words(s, be_words, W_BE) ||
-        add_words(s, will_words, W_WILL) || add_lemmas(s, intent_verbs, W_INTENT) ||
+        add_words(s, will_words, W_WILL | W_VERBCTX) || add_lemmas(s, intent_verbs, W_INTENT) ||
         add_words(s, intent_words, W_INTENT) || add_lemmas(s, refuse_verbs, W_REFUSE) ||
         add_words(s, adv_words, W_ADV) || add_words(s, det_words, W_DET) ||
-        add_words(s, pron_words, W_PRON) || add_words(s, to, W_TO) || add_words(s, by, W_BY) ||
-        add_words(s, link, W_LINK) || add_words(s, conj, W_CONJ) || add_words(s, poss, W_POSS) ||
-        add_words(s, that, W_THAT) || add_words(s, about, W_ABOUT) || add_words(s, loc, W_LOC) ||
-        add_words(s, verb_context, W_VERBCTX) || add_words(s, pron_words, W_VERBCTX) ||
-        add_words(s, will_words, W_VERBCTX))
+        add_words(s, pron_words, W_PRON | W_VERBCTX) || add_words(s, to, W_TO) ||
+        add_words(s, by, W_BY) || add_words(s, link, W_LINK) || add_words(s, conj, W_CONJ) ||
+        add_words(s, poss, W_POSS) || add_words(s, that, W_THAT) || add_words(s, about, W_ABOUT) ||
+        add_words(s, loc, W_LOC) || add_words(s, verb_context, W_VERBCTX))
         return SL_ENOMEM;
     return SL_OK;
 }

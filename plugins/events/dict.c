@@ -250,15 +250,15 @@ int ev_dict_match(const ev_dict *d, const uint64_t *h, const unsigned char *stop
     uint8_t kinds = d->kinds[s];
     if ((kinds & EV_HAS_PAIR) && i + 1 < n) { /* longer phrases first: ties go to the others */
         uint64_t k2 = pair_key(h[i], h[i + 1]);
-        size_t s2 = filter_has(d->pairs, k2) ? find_slot(d, k2) : 0;
-        if (filter_has(d->pairs, k2) && d->keys[s2])
+        size_t s2;
+        if (filter_has(d->pairs, k2) && d->keys[s2 = find_slot(d, k2)])
             found = match_chain(d, d->heads[s2], h, stop, n, i, m, 0);
     }
     /* phrases with a gap after the first word, by the word that ends the gap */
     for (size_t j = i + 1; (kinds & EV_HAS_GAP) && j < n && j - i - 1 <= EV_GAP_MAX; j++) {
         uint64_t k3 = gap_key(h[i], h[j]);
-        size_t s3 = filter_has(d->pairs, k3) ? find_slot(d, k3) : 0;
-        if (filter_has(d->pairs, k3) && d->keys[s3])
+        size_t s3;
+        if (filter_has(d->pairs, k3) && d->keys[s3 = find_slot(d, k3)])
             found = match_chain(d, d->heads[s3], h, stop, n, i, m, found);
         if (stop && stop[j])
             break;

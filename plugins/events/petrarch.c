@@ -66,7 +66,7 @@ typedef struct actor_reader {
 } actor_reader;
 
 /* Parse one "[CODE dates]" starting at s[0] == '['; returns its length or -1. */
-static int read_code(actor_reader *ar, const char *s, size_t len, int *agent_out) {
+static int read_code(actor_reader *ar, const char *s, size_t len) {
     const char *close = memchr(s, ']', len);
     if (!close) /* "[~ENV}": a typo in Phoenix.agents.txt that PETRARCH reads */
         close = memchr(s, '}', len);
@@ -88,8 +88,6 @@ static int read_code(actor_reader *ar, const char *s, size_t len, int *agent_out
         agent = 1;
         clen--;
     }
-    if (agent_out)
-        *agent_out = agent;
     if (clen == 0 || (clen == 3 && memcmp(c, "---", 3) == 0))
         return (int)(close - s + 1); /* no code */
     char code[EV_ACTOR_CODE_MAX];
@@ -273,7 +271,7 @@ static int read_entry_line(actor_reader *ar, char *s, size_t len, int synonym) {
     }
     for (i = codes_at; i < len; i++) {
         if (s[i] == '[') {
-            int n = read_code(ar, s + i, len - i, NULL);
+            int n = read_code(ar, s + i, len - i);
             if (n < 0)
                 return SL_ECONFIG;
             i += (size_t)n - 1;
@@ -304,7 +302,7 @@ int ev_petrarch_actors(ev_actors *a, const char *path, char *err, size_t errlen,
         } else if (s[lead] == '[') {
             for (size_t i = lead; i < len && !rc; i++) {
                 if (s[i] == '[') {
-                    int n = read_code(&ar, s + i, len - i, NULL);
+                    int n = read_code(&ar, s + i, len - i);
                     if (n < 0)
                         rc = SL_ECONFIG;
                     else

@@ -358,8 +358,7 @@ static int process(void *state, sl_doc *doc) {
         opt.date = ev_parse_date(date, dlen);
     else {
         double d;
-        if (SL_HOST_HAS(h, doc_meta_number) &&
-            h->doc_meta_number(doc, s->date_field, &d) == SL_OK && d > 0 && d < 1e8) {
+        if (h->doc_meta_number(doc, s->date_field, &d) == SL_OK && d > 0 && d < 1e8) {
             char buf[16];
             int n = snprintf(buf, sizeof buf, "%.0f", d);
             opt.date = ev_parse_date(buf, (size_t)n);
