@@ -278,8 +278,13 @@ static int process(void *state, sl_doc *doc) {
                 return h->doc_fail(doc, "entities: out of memory");
         }
         if (s->codes && s->gaz && (!strcmp(label, "LOC") || !strcmp(label, "MISC"))) {
+            /* the mention's own tokens, from the document's: nothing tokenized again */
             text = h->doc_text(doc, &len);
-            const char *code = ent_gaz_code(s->gaz, text + m->start, m->end - m->start);
+            tok = h->doc_tokens(doc, &n);
+            size_t first = ms->first_tok[k], last = first;
+            while (last < n && tok[last].start < m->end)
+                last++;
+            const char *code = ent_gaz_code_tokens(s->gaz, text, tok + first, last - first);
             if (code && h->span_set_string(layer, (size_t)at, "code", code) != SL_OK)
                 return h->doc_fail(doc, "entities: out of memory");
         }
