@@ -843,20 +843,17 @@ int ev_code_document(ev_coder *c, const char *text, const sl_token *tok, size_t 
     return SL_OK;
 }
 
-void ev_spans_to_tokens(const sl_token *tok, size_t ntok, const size_t *starts, const size_t *ends,
-                        size_t n, ev_range *out) {
-    for (size_t k = 0; k < n; k++) {
-        size_t lo = 0, hi = ntok;
-        while (lo < hi) { /* the first token that ends after the span's start */
-            size_t mid = (lo + hi) / 2;
-            if (tok[mid].end <= starts[k])
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        size_t e = lo;
-        while (e < ntok && tok[e].start < ends[k])
-            e++;
-        out[k] = (ev_range){lo, e};
+ev_range ev_span_tokens(const sl_token *tok, size_t ntok, size_t start, size_t end) {
+    size_t lo = 0, hi = ntok;
+    while (lo < hi) { /* the first token that ends after the span's start */
+        size_t mid = (lo + hi) / 2;
+        if (tok[mid].end <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    size_t e = lo;
+    while (e < ntok && tok[e].start < end)
+        e++;
+    return (ev_range){lo, e};
 }

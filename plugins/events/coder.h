@@ -92,9 +92,7 @@ int ev_code_document(ev_coder *c, const char *text, const sl_token *tok, size_t 
                      const ev_range *sentences, size_t nsent, const ev_entity *ents, size_t nents,
                      const ev_options *opt);
 
-/* Token ranges of byte spans (sorted, as the layers hold them): the tokens each span covers.
- * Fills out[0..n). */
-void ev_spans_to_tokens(const sl_token *tok, size_t ntok, const size_t *starts, const size_t *ends,
-                        size_t n, ev_range *out);
+/* The token range a byte span [start, end) covers. */
+ev_range ev_span_tokens(const sl_token *tok, size_t ntok, size_t start, size_t end);
 
 #endif

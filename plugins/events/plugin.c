@@ -25,9 +25,7 @@ typedef struct events {
     /* reused across documents */
     ev_range *sent;
     ev_entity *ents;
-    size_t *starts, *ends;
-    ev_range *ranges;
-    size_t cap_sent, cap_ents, cap_spans;
+    size_t cap_sent, cap_ents;
 } events;
 
 static const sl_option options[] = {
@@ -190,9 +188,6 @@ static void destroy(void *state) {
     free(s->date_field);
     free(s->sent);
     free(s->ents);
-    free(s->starts);
-    free(s->ends);
-    free(s->ranges);
     free(s);
 }
 
@@ -241,31 +236,6 @@ static int grow(void **p, size_t *cap, size_t n, size_t size) {
         return SL_ENOMEM;
     *p = q;
     *cap = c;
-    return SL_OK;
-}
-
-/* Byte spans of a layer as token ranges into out (s->ranges). */
-static int layer_ranges(events *s, const sl_layer *layer, const sl_token *tok, size_t ntok,
-                        size_t *n) {
-    const sl_host *h = s->host;
-    size_t count = h->layer_count(layer);
-    size_t cap = s->cap_spans;
-    if (grow((void **)&s->starts, &cap, count, sizeof *s->starts))
-        return SL_ENOMEM;
-    cap = s->cap_spans;
-    if (grow((void **)&s->ends, &cap, count, sizeof *s->ends))
-        return SL_ENOMEM;
-    cap = s->cap_spans;
-    if (grow((void **)&s->ranges, &cap, count, sizeof *s->ranges))
-        return SL_ENOMEM;
-    s->cap_spans = cap;
-    for (size_t i = 0; i < count; i++) {
-        const sl_span *sp = h->layer_span(layer, i);
-        s->starts[i] = sp->start;
-        s->ends[i] = sp->end;
-    }
-    ev_spans_to_tokens(tok, ntok, s->starts, s->ends, count, s->ranges);
-    *n = count;
     return SL_OK;
 }
 
@@ -327,11 +297,13 @@ static int process(void *state, sl_doc *doc) {
     size_t nsent = 0;
     const sl_layer *sl = h->layer_get(doc, s->sentences);
     if (sl) {
-        if (layer_ranges(s, sl, tok, ntok, &nsent) ||
-            grow((void **)&s->sent, &s->cap_sent, nsent, sizeof *s->sent))
+        nsent = h->layer_count(sl);
+        if (grow((void **)&s->sent, &s->cap_sent, nsent, sizeof *s->sent))
             return h->doc_fail(doc, "events: out of memory");
-        if (nsent) /* an empty layer: no arrays yet */
-            memcpy(s->sent, s->ranges, nsent * sizeof *s->sent);
+        for (size_t i = 0; i < nsent; i++) {
+            const sl_span *sp = h->layer_span(sl, i);
+            s->sent[i] = ev_span_tokens(tok, ntok, sp->start, sp->end);
+        }
     } else if (ntok) {
         if (grow((void **)&s->sent, &s->cap_sent, 1, sizeof *s->sent))
             return h->doc_fail(doc, "events: out of memory");
@@ -341,12 +313,14 @@ static int process(void *state, sl_doc *doc) {
     size_t nents = 0;
     const sl_layer *el = h->layer_get(doc, s->entities);
     if (el) {
-        if (layer_ranges(s, el, tok, ntok, &nents) ||
-            grow((void **)&s->ents, &s->cap_ents, nents, sizeof *s->ents))
+        nents = h->layer_count(el);
+        if (grow((void **)&s->ents, &s->cap_ents, nents, sizeof *s->ents))
             return h->doc_fail(doc, "events: out of memory");
         for (size_t i = 0; i < nents; i++) {
-            s->ents[i] = (ev_entity){.start = s->ranges[i].start,
-                                     .end = s->ranges[i].end,
+            const sl_span *sp = h->layer_span(el, i);
+            ev_range r = ev_span_tokens(tok, ntok, sp->start, sp->end);
+            s->ents[i] = (ev_entity){.start = r.start,
+                                     .end = r.end,
                                      .code = h->span_get_string(el, i, "code"),
                                      .canonical = h->span_get_string(el, i, "canonical")};
         }

@@ -277,19 +277,9 @@ int evs_speed_run(const char *corpus, const char *data_dir, int rounds, evs_spee
                     !(d->sent = malloc((sp.n ? sp.n : 1) * sizeof *d->sent)))
                     rc = -1;
                 else {
-                    size_t *st = malloc((sp.n ? sp.n : 1) * sizeof *st);
-                    size_t *en = malloc((sp.n ? sp.n : 1) * sizeof *en);
-                    if (!st || !en)
-                        rc = -1;
-                    for (size_t k = 0; !rc && k < sp.n; k++) {
-                        st[k] = sp.v[k].start;
-                        en[k] = sp.v[k].end;
-                    }
-                    if (!rc)
-                        ev_spans_to_tokens(d->tok.v, d->tok.n, st, en, sp.n, d->sent);
+                    for (size_t k = 0; k < sp.n; k++)
+                        d->sent[k] = ev_span_tokens(d->tok.v, d->tok.n, sp.v[k].start, sp.v[k].end);
                     d->nsent = sp.n;
-                    free(st);
-                    free(en);
                 }
                 n++;
                 bytes += len;
